@@ -1,0 +1,152 @@
+package dev.summarizer.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The options and positional arguments a command accepts, with their help text and defaults. */
+public final class Options {
+    /** A {@code --name VALUE} option; a flag takes no value (or an explicit {@code true}/{@code false}). */
+    public record Option(String name, String valueName, String help, String defaultValue, boolean flag) {}
+
+    public record Positional(String name, String help, boolean required) {}
+
+    private final Map<String, Option> options = new LinkedHashMap<>();
+    private final List<Positional> positionals = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+
+    public Options option(String name, String valueName, String help) {
+        return option(name, valueName, help, null);
+    }
+
+    public Options option(String name, String valueName, String help, String defaultValue) {
+        options.put(name, new Option(name, valueName, help, defaultValue, false));
+        return this;
+    }
+
+    public Options flag(String name, String help) {
+        options.put(name, new Option(name, null, help, null, true));
+        return this;
+    }
+
+    public Options positional(String name, String help, boolean required) {
+        positionals.add(new Positional(name, help, required));
+        return this;
+    }
+
+    /** A paragraph printed after the option list (examples, details). */
+    public Options note(String text) {
+        notes.add(text);
+        return this;
+    }
+
+    public Option get(String name) {
+        return options.get(name);
+    }
+
+    /** Parses {@code --name value}, {@code --name=value}, flags and positionals. */
+    public ParsedArgs parse(String command, String[] args) {
+        Map<String, String> values = new LinkedHashMap<>();
+        List<String> given = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--")) {
+                for (int j = i + 1; j < args.length; j++) {
+                    given.add(args[j]);
+                }
+                break;
+            }
+            if (!arg.startsWith("--") || arg.length() == 2) {
+                given.add(arg);
+                continue;
+            }
+            String name = arg.substring(2);
+            String value = null;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            }
+            Option option = options.get(name);
+            if (option == null) {
+                throw new UsageException("unknown option --" + name + " (see summarizer " + command + " --help)");
+            }
+            if (option.flag()) {
+                if (value == null && i + 1 < args.length && (args[i + 1].equals("true") || args[i + 1].equals("false"))) {
+                    value = args[++i];
+                }
+                if (value == null) {
+                    value = "true";
+                }
+                if (!value.equals("true") && !value.equals("false")) {
+                    throw new UsageException("--" + name + ": expected true or false, got \"" + value + "\"");
+                }
+            } else if (value == null) {
+                if (i + 1 >= args.length) {
+                    throw new UsageException("--" + name + " needs a value (" + option.valueName() + ")");
+                }
+                value = args[++i];
+            }
+            if (values.containsKey(name)) {
+                throw new UsageException("--" + name + " is given twice");
+            }
+            values.put(name, value);
+        }
+        if (given.size() > positionals.size()) {
+            throw new UsageException("unexpected argument \"" + given.get(positionals.size())
+                    + "\" (see summarizer " + command + " --help)");
+        }
+        for (int i = given.size(); i < positionals.size(); i++) {
+            if (positionals.get(i).required()) {
+                throw new UsageException("missing " + positionals.get(i).name() + " (see summarizer " + command + " --help)");
+            }
+        }
+        for (Option option : options.values()) {
+            if (!values.containsKey(option.name()) && option.defaultValue() != null) {
+                values.put(option.name(), option.defaultValue());
+            }
+        }
+        Map<String, String> positionalValues = new LinkedHashMap<>();
+        for (int i = 0; i < given.size(); i++) {
+            positionalValues.put(positionals.get(i).name(), given.get(i));
+        }
+        return new ParsedArgs(values, positionalValues);
+    }
+
+    public String help(String command, String summary) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("usage: summarizer ").append(command);
+        for (Positional p : positionals) {
+            sb.append(p.required() ? " " + p.name() : " [" + p.name() + "]");
+        }
+        sb.append(" [options]\n\n").append(summary).append("\n");
+        if (!positionals.isEmpty()) {
+            sb.append("\narguments:\n");
+            for (Positional p : positionals) {
+                appendEntry(sb, p.name(), p.help());
+            }
+        }
+        sb.append("\noptions:\n");
+        for (Option o : options.values()) {
+            String left = "--" + o.name() + (o.flag() ? "" : " " + o.valueName());
+            String help = o.help() + (o.defaultValue() != null ? " (default: " + o.defaultValue() + ")" : "");
+            appendEntry(sb, left, help);
+        }
+        appendEntry(sb, "--help", "print this help and exit");
+        for (String note : notes) {
+            sb.append("\n").append(note).append("\n");
+        }
+        return sb.toString();
+    }
+
+    private static void appendEntry(StringBuilder sb, String left, String help) {
+        sb.append("  ").append(left);
+        if (left.length() < 28) {
+            sb.append(" ".repeat(28 - left.length()));
+        } else {
+            sb.append("\n").append(" ".repeat(30));
+        }
+        sb.append(help).append("\n");
+    }
+}

@@ -1,0 +1,78 @@
+package dev.summarizer.export;
+
+import dev.summarizer.model.ModelFolder;
+import dev.summarizer.model.StagingDirectory;
+import dev.summarizer.model.T5Config;
+import dev.summarizer.model.T5Weights;
+import dev.summarizer.model.TokenizerFiles;
+import dev.summarizer.onnx.Graph;
+import dev.summarizer.onnx.OnnxModelWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/** Writes a model folder's four Optimum-layout ONNX files, never leaving a half-written folder behind. */
+public final class OnnxExport {
+    private OnnxExport() {}
+
+    /** The files of the onnx/ folder and the builder of each. */
+    private static Map<String, Function<T5Weights, Graph>> graphs() {
+        Map<String, Function<T5Weights, Graph>> graphs = new LinkedHashMap<>();
+        graphs.put(OptimumLayout.ENCODER_FILE, InferenceGraphs::encoder);
+        graphs.put(OptimumLayout.DECODER_FILE, InferenceGraphs::decoder);
+        graphs.put(OptimumLayout.DECODER_WITH_PAST_FILE, InferenceGraphs::decoderWithPast);
+        graphs.put(OptimumLayout.DECODER_MERGED_FILE, InferenceGraphs::decoderMerged);
+        return graphs;
+    }
+
+    /** Writes the four files into {@code onnxDir}, which must exist. */
+    public static void writeOnnxFiles(T5Weights weights, Path onnxDir, Consumer<String> progress) throws IOException {
+        for (var entry : graphs().entrySet()) {
+            long start = System.nanoTime();
+            Path file = onnxDir.resolve(entry.getKey());
+            OnnxModelWriter.write(entry.getValue().apply(weights), file);
+            progress.accept(String.format("wrote %s/%s (%.1f MB, %.1f s)", OptimumLayout.ONNX_FOLDER, entry.getKey(),
+                    Files.size(file) / 1e6, (System.nanoTime() - start) / 1e9));
+        }
+    }
+
+    /**
+     * Exports {@code model} into {@code out}. When {@code out} is the model folder itself, only onnx/ is
+     * replaced (and generation_config.json added when missing); otherwise {@code out} becomes a complete copy
+     * of the model folder with its ONNX files.
+     */
+    public static void export(ModelFolder model, Path out, Consumer<String> progress) throws IOException {
+        T5Config config = model.readConfig();
+        T5Weights weights = model.readWeights(config);
+        boolean inPlace = Files.exists(out) && Files.isSameFile(model.dir(), out);
+        if (inPlace) {
+            try (StagingDirectory onnx = StagingDirectory.forTarget(out.resolve(OptimumLayout.ONNX_FOLDER))) {
+                writeOnnxFiles(weights, onnx.path(), progress);
+                onnx.commit();
+            }
+            Path generation = out.resolve(ModelFolder.GENERATION_CONFIG);
+            if (!Files.exists(generation)) {
+                StagingDirectory.writeAtomically(generation,
+                        ModelFolder.pretty(ModelFolder.defaultGenerationConfig(config)).getBytes());
+                progress.accept("wrote " + ModelFolder.GENERATION_CONFIG);
+            }
+            return;
+        }
+        try (StagingDirectory staging = StagingDirectory.forTarget(out)) {
+            Path generation = model.file(ModelFolder.GENERATION_CONFIG);
+            ModelFolder.writeModel(staging.path(), weights,
+                    Files.exists(generation) ? null : ModelFolder.defaultGenerationConfig(config));
+            if (Files.exists(generation)) {
+                Files.copy(generation, staging.resolve(ModelFolder.GENERATION_CONFIG));
+            }
+            TokenizerFiles.copyPresent(model.dir(), staging.path());
+            Path onnx = Files.createDirectory(staging.resolve(OptimumLayout.ONNX_FOLDER));
+            writeOnnxFiles(weights, onnx, progress);
+            staging.commit();
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package dev.summarizer.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The safetensors format: an 8-byte little-endian header length, a JSON header mapping each tensor name to
+ * its dtype, shape and byte range, then the raw little-endian data. F32, F16 and BF16 are read (converted
+ * to float32); F32 is written.
+ */
+public final class Safetensors {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long MAX_HEADER_BYTES = 100L << 20;
+
+    private Safetensors() {}
+
+    /** Reads every tensor, in the order of the header. */
+    public static Map<String, FloatTensor> read(Path file) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long fileSize = channel.size();
+            if (fileSize < 8) {
+                throw new ModelFormatException(file + ": too short to be a safetensors file (" + fileSize + " bytes)");
+            }
+            ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(channel, lengthBytes, 0);
+            long headerLength = lengthBytes.getLong(0);
+            if (headerLength <= 0 || headerLength > MAX_HEADER_BYTES || 8 + headerLength > fileSize) {
+                throw new ModelFormatException(file + ": not a safetensors file (header length " + headerLength
+                        + " does not fit a file of " + fileSize + " bytes)");
+            }
+            ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
+            readFully(channel, headerBytes, 8);
+            JsonNode header;
+            try {
+                header = JSON.readTree(new String(headerBytes.array(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new ModelFormatException(file + ": safetensors header is not valid JSON");
+            }
+            if (header == null || !header.isObject()) {
+                throw new ModelFormatException(file + ": safetensors header is not a JSON object");
+            }
+            long dataStart = 8 + headerLength;
+            long dataSize = fileSize - dataStart;
+
+            Map<String, FloatTensor> tensors = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> entry = it.next();
+                if (entry.getKey().equals("__metadata__")) {
+                    continue;
+                }
+                tensors.put(entry.getKey(), readTensor(file, entry.getKey(), entry.getValue(), channel, dataStart, dataSize));
+            }
+            return tensors;
+        } catch (NoSuchFileException e) {
+            throw new ModelFormatException(file + ": file not found");
+        } catch (IOException e) {
+            throw new ModelFormatException(file + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    private static FloatTensor readTensor(Path file, String name, JsonNode info, FileChannel channel, long dataStart,
+            long dataSize) throws IOException {
+        String where = file + ": tensor " + name;
+        JsonNode dtypeNode = info.get("dtype");
+        JsonNode shapeNode = info.get("shape");
+        JsonNode offsets = info.get("data_offsets");
+        if (dtypeNode == null || shapeNode == null || !shapeNode.isArray() || offsets == null
+                || !offsets.isArray() || offsets.size() != 2) {
+            throw new ModelFormatException(where + ": header entry needs dtype, shape and data_offsets");
+        }
+        String dtype = dtypeNode.asText();
+        int bytesPerValue = switch (dtype) {
+            case "F32" -> 4;
+            case "F16", "BF16" -> 2;
+            default -> throw new ModelFormatException(where + ": dtype " + dtype + " is not supported (F32, F16, BF16)");
+        };
+        long[] shape = new long[shapeNode.size()];
+        for (int i = 0; i < shape.length; i++) {
+            JsonNode d = shapeNode.get(i);
+            if (!d.isIntegralNumber() || d.asLong() < 0) {
+                throw new ModelFormatException(where + ": shape " + shapeNode + " is not a list of sizes");
+            }
+            shape[i] = d.asLong();
+        }
+        long begin = offsets.get(0).asLong();
+        long end = offsets.get(1).asLong();
+        long count = FloatTensor.elementCount(shape);
+        if (begin < 0 || end < begin || end > dataSize) {
+            throw new ModelFormatException(where + ": data_offsets [" + begin + ", " + end
+                    + "] fall outside the " + dataSize + " data bytes");
+        }
+        if (end - begin != count * bytesPerValue) {
+            throw new ModelFormatException(where + ": " + (end - begin) + " data bytes do not hold shape "
+                    + shapeNode + " of " + dtype);
+        }
+        if (end - begin > Integer.MAX_VALUE - 8) {
+            throw new ModelFormatException(where + ": " + count + " values are more than one tensor may hold here");
+        }
+        float[] values = new float[(int) count];
+        ByteBuffer slice = ByteBuffer.allocate((int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(channel, slice, dataStart + begin);
+        switch (dtype) {
+            case "F32" -> slice.asFloatBuffer().get(values);
+            case "F16" -> {
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = Float.float16ToFloat(slice.getShort(2 * i));
+                }
+            }
+            default -> { // BF16 is the upper half of a float32
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = Float.intBitsToFloat((slice.getShort(2 * i) & 0xffff) << 16);
+                }
+            }
+        }
+        return new FloatTensor(shape, values);
+    }
+
+    /** Writes the tensors as F32 in the given order, with {@code {"format": "pt"}} metadata as transformers expects. */
+    public static void write(Path file, Map<String, FloatTensor> tensors) throws IOException {
+        ObjectNode header = JSON.createObjectNode();
+        header.putObject("__metadata__").put("format", "pt");
+        long offset = 0;
+        List<FloatTensor> ordered = new ArrayList<>();
+        for (var entry : tensors.entrySet()) {
+            FloatTensor t = entry.getValue();
+            ObjectNode info = header.putObject(entry.getKey());
+            info.put("dtype", "F32");
+            var shape = info.putArray("shape");
+            for (long d : t.shape()) {
+                shape.add(d);
+            }
+            long size = 4L * t.size();
+            info.putArray("data_offsets").add(offset).add(offset + size);
+            offset += size;
+            ordered.add(t);
+        }
+        byte[] headerJson = JSON.writeValueAsBytes(header);
+        int padded = (headerJson.length + 7) / 8 * 8; // data starts 8-byte aligned; the pad is spaces
+        ByteBuffer prefix = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+        prefix.putLong(padded).put(headerJson);
+        while (prefix.hasRemaining()) {
+            prefix.put((byte) ' ');
+        }
+        prefix.flip();
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            writeFully(channel, prefix);
+            ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+            for (FloatTensor t : ordered) {
+                float[] values = t.data();
+                for (int start = 0; start < values.length; ) {
+                    int n = Math.min(chunk.capacity() / 4, values.length - start);
+                    chunk.clear();
+                    chunk.asFloatBuffer().put(values, start, n);
+                    chunk.limit(4 * n);
+                    writeFully(channel, chunk);
+                    start += n;
+                }
+            }
+        }
+    }
+
+    private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+        while (buffer.hasRemaining()) {
+            int n = channel.read(buffer, position + buffer.position());
+            if (n < 0) {
+                throw new IOException("unexpected end of file");
+            }
+        }
+        buffer.flip();
+    }
+
+    private static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.summarizer.runtime;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.summarizer.model.ModelFormatException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Opens ONNX Runtime sessions with this project's settings. */
+public final class Sessions {
+    private Sessions() {}
+
+    public static OrtEnvironment environment() {
+        return OrtEnvironment.getEnvironment();
+    }
+
+    /**
+     * A session for {@code file} on {@code device} with all graph optimisations. {@code threads} caps the
+     * intra-op thread pool; 0 lets ONNX Runtime use every core.
+     */
+    public static OrtSession open(Path file, Device device, int threads) throws OrtException {
+        if (!Files.isRegularFile(file)) {
+            throw new ModelFormatException(file + ": file not found (run summarizer export first)");
+        }
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.setIntraOpNumThreads(threads);
+            options.setInterOpNumThreads(1);
+            if (device == Device.CUDA) {
+                addCuda(options);
+            }
+            return environment().createSession(file.toString(), options);
+        }
+    }
+
+    private static void addCuda(OrtSession.SessionOptions options) {
+        try {
+            options.addCUDA(0);
+        } catch (OrtException | UnsatisfiedLinkError | IllegalArgumentException e) {
+            throw new DeviceUnavailableException("--device cuda: ONNX Runtime's CUDA provider is not available ("
+                    + e.getMessage().lines().findFirst().orElse("") + "); it needs the onnxruntime_gpu build, "
+                    + "an NVIDIA driver, CUDA 12 and cuDNN 9 on the library path");
+        }
+    }
+}

@@ -1,0 +1,40 @@
+# Finds a JDK 21 or newer and sets JAVA_HOME, JAVA and JAVA_MAJOR; returns 1 when there is none.
+# Order: $JAVA_HOME, the java on PATH, then the usual install folders.
+
+java_major() { # prints the feature version of the java binary $1
+  "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}' | cut -d. -f1
+}
+
+find_jdk() {
+  local candidates=() c major
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  if command -v java >/dev/null 2>&1; then
+    candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")")
+  fi
+  for c in /usr/lib/jvm/* /usr/java/* /opt/java/* /opt/jdk* "$HOME"/.sdkman/candidates/java/* \
+           "$HOME"/.jdks/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
+    [ -d "$c" ] && candidates+=("$c")
+  done
+  for c in "${candidates[@]}"; do
+    [ -x "$c/bin/java" ] && [ -x "$c/bin/javac" ] || continue
+    major=$(java_major "$c/bin/java")
+    if [ -n "$major" ] && [ "$major" -ge 21 ] 2>/dev/null; then
+      export JAVA_HOME="$c"
+      JAVA="$c/bin/java"
+      JAVA_MAJOR="$major"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# JVM flags that keep newer JDKs quiet about the native libraries ONNX Runtime, DJL and protobuf use.
+jvm_quiet_flags() {
+  local flags="--enable-native-access=ALL-UNNAMED"
+  [ "${JAVA_MAJOR:-21}" -ge 23 ] && flags="$flags --sun-misc-unsafe-memory-access=allow"
+  echo "$flags"
+}
+
+# The environment every JVM of this project runs with (see DESIGN.md).
+export ORT_DISABLE_TELEMETRY=1
+export OPT_OUT_TRACKING=true
