@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * A temporary folder beside a target folder: files are written into it, and only {@link #commit()} moves it
@@ -30,6 +31,10 @@ public final class StagingDirectory implements AutoCloseable {
         Path parent = absolute.getParent();
         Files.createDirectories(parent);
         Path staging = Files.createTempDirectory(parent, "." + absolute.getFileName() + ".tmp-");
+        // Temporary folders are private; the folder this one becomes should look like any other.
+        if (staging.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
         return new StagingDirectory(absolute, staging);
     }
 
