@@ -105,6 +105,34 @@ class ReferenceParityTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"relu-tied", "gated-untied"})
+    void cachedDecodersAgreeWithTheFullDecoderOverTheWholePrefix(String arch) throws Exception {
+        JsonNode ref = reference(arch);
+        long[][] prefix = longMatrix(ref.get("decoder_input_ids"));
+        long[][] next = longMatrix(ref.get("next_decoder_input_ids"));
+        long[][] whole = new long[prefix.length][];
+        for (int b = 0; b < prefix.length; b++) {
+            whole[b] = java.util.Arrays.copyOf(prefix[b], prefix[b].length + 1);
+            whole[b][prefix[b].length] = next[b][0];
+        }
+        int vocab = config(arch).vocabSize();
+        float[] lastPositions = new float[prefix.length * vocab];
+        try (var full = new OrtRunner(exports.resolve(arch).resolve(OptimumLayout.DECODER_FILE))) {
+            float[] logits = firstStepInputs(full, ref, arch).longs("input_ids", whole).run().get("logits").values();
+            for (int b = 0; b < prefix.length; b++) {
+                System.arraycopy(logits, (b * whole[b].length + whole[b].length - 1) * vocab, lastPositions, b * vocab, vocab);
+            }
+        }
+        try (var withPast = new OrtRunner(exports.resolve(arch).resolve(OptimumLayout.DECODER_WITH_PAST_FILE));
+                var merged = new OrtRunner(exports.resolve(arch).resolve(OptimumLayout.DECODER_MERGED_FILE))) {
+            assertAllClose(lastPositions, cachedStepInputs(withPast, ref, arch).run().get("logits").values(), TOLERANCE,
+                    arch + " decoder_with_past vs the whole prefix");
+            assertAllClose(lastPositions, cachedStepInputs(merged, ref, arch).bool("use_cache_branch", true).run()
+                    .get("logits").values(), TOLERANCE, arch + " merged vs the whole prefix");
+        }
+    }
+
     private static OrtRunner firstStepInputs(OrtRunner runner, JsonNode ref, String arch) throws Exception {
         T5Config c = config(arch);
         long[][] mask = longMatrix(ref.get("attention_mask"));
