@@ -1,0 +1,104 @@
+package dev.summarizer.generate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.summarizer.model.ModelFolder;
+import dev.summarizer.model.ModelFormatException;
+import dev.summarizer.model.T5Config;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A model's default generation settings, layered as a Hugging Face summarization pipeline layers them:
+ * transformers' defaults, then generation_config.json, then config.json's
+ * {@code task_specific_params.summarization} (where t5-small keeps its beams, lengths and "summarize: ").
+ * {@code max_length} and {@code min_length} count the decoder start token; {@code max_new_tokens} and
+ * {@code min_new_tokens}, which win over them, do not.
+ */
+public final class GenerationDefaults {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A source length for models that state none: t5's positional bias generalises, its training used 512. */
+    public static final int DEFAULT_MAX_SOURCE_LENGTH = 512;
+
+    private GenerationDefaults() {}
+
+    public static GenerationSettings of(ModelFolder folder, T5Config config) {
+        ObjectNode layered = JSON.createObjectNode();
+        Path generation = folder.file(ModelFolder.GENERATION_CONFIG);
+        if (Files.isRegularFile(generation)) {
+            try {
+                JsonNode node = JSON.readTree(generation.toFile());
+                if (node != null && node.isObject()) {
+                    layered.setAll((ObjectNode) node);
+                } else {
+                    throw new ModelFormatException(generation + ": expected a JSON object");
+                }
+            } catch (IOException e) {
+                throw new ModelFormatException(generation + ": not valid JSON");
+            }
+        }
+        JsonNode task = config.json().path("task_specific_params").path("summarization");
+        if (task.isObject()) {
+            // Explicit new-token counts in the lower layer must not outrank the task's total lengths.
+            if (task.has("max_length")) {
+                layered.remove("max_new_tokens");
+            }
+            if (task.has("min_length")) {
+                layered.remove("min_new_tokens");
+            }
+            layered.setAll((ObjectNode) task);
+        }
+        return fromJson(layered, generation.toString());
+    }
+
+    /** Reads generate()-style fields; {@code source} names the file in errors. */
+    static GenerationSettings fromJson(JsonNode json, String source) {
+        GenerationSettings d = GenerationSettings.defaults();
+        int maxNew = d.maxNewTokens();
+        if (json.has("max_new_tokens")) {
+            maxNew = positive(json, "max_new_tokens", source);
+        } else if (json.has("max_length")) {
+            maxNew = Math.max(1, positive(json, "max_length", source) - 1);
+        }
+        int minNew = 0;
+        if (json.has("min_new_tokens")) {
+            minNew = nonNegative(json, "min_new_tokens", source);
+        } else if (json.has("min_length")) {
+            minNew = Math.max(0, nonNegative(json, "min_length", source) - 1);
+        }
+        EarlyStopping early = d.earlyStopping();
+        JsonNode e = json.get("early_stopping");
+        if (e != null && !e.isNull()) {
+            early = EarlyStopping.parse(e.asText());
+            if (early == null) {
+                throw new ModelFormatException(source + ": early_stopping must be true, false or \"never\", got " + e);
+            }
+        }
+        JsonNode prefix = json.get("prefix");
+        return new GenerationSettings(maxNew, Math.min(minNew, maxNew),
+                json.has("num_beams") ? positive(json, "num_beams", source) : d.numBeams(),
+                json.has("length_penalty") ? json.get("length_penalty").asDouble() : d.lengthPenalty(),
+                early,
+                json.has("no_repeat_ngram_size") ? nonNegative(json, "no_repeat_ngram_size", source) : 0,
+                prefix != null && prefix.isTextual() ? prefix.asText() : "",
+                DEFAULT_MAX_SOURCE_LENGTH);
+    }
+
+    private static int positive(JsonNode json, String field, String source) {
+        int v = nonNegative(json, field, source);
+        if (v < 1) {
+            throw new ModelFormatException(source + ": " + field + " must be at least 1, got " + v);
+        }
+        return v;
+    }
+
+    private static int nonNegative(JsonNode json, String field, String source) {
+        JsonNode v = json.get(field);
+        if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < 0) {
+            throw new ModelFormatException(source + ": " + field + " must be a non-negative integer, got " + v);
+        }
+        return v.asInt();
+    }
+}

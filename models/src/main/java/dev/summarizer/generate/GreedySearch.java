@@ -1,0 +1,61 @@
+package dev.summarizer.generate;
+
+import java.util.Arrays;
+
+/**
+ * Greedy decoding as transformers does it with {@code num_beams=1, do_sample=False}: the arg-max of the
+ * processed logits (the first on ties), padding rows that already ended until every row has.
+ */
+final class GreedySearch {
+    private GreedySearch() {}
+
+    /** Returns each row's generated tokens after the decoder start token, up to and including EOS. */
+    static long[][] run(TokenScorer scorer, int rows, GenerationSettings settings, SpecialTokens special) throws Exception {
+        int maxLength = 1 + settings.maxNewTokens();
+        long[][] sequences = new long[rows][maxLength];
+        int length = 1;
+        boolean[] finished = new boolean[rows];
+        long[] tokens = new long[rows];
+        for (int r = 0; r < rows; r++) {
+            sequences[r][0] = special.decoderStart();
+            tokens[r] = special.decoderStart();
+        }
+        int[] generated = new int[rows];
+        int unfinished = rows;
+        while (unfinished > 0 && length < maxLength) {
+            float[][] logits = scorer.next(tokens, null);
+            for (int r = 0; r < rows; r++) {
+                long token;
+                if (finished[r]) {
+                    token = special.pad();
+                } else {
+                    LogitsProcessors.apply(logits[r], sequences[r], length, settings, special.eos());
+                    token = argmax(logits[r]);
+                    generated[r]++;
+                    if (token == special.eos()) {
+                        finished[r] = true;
+                        unfinished--;
+                    }
+                }
+                sequences[r][length] = token;
+                tokens[r] = token;
+            }
+            length++;
+        }
+        long[][] out = new long[rows][];
+        for (int r = 0; r < rows; r++) {
+            out[r] = Arrays.copyOfRange(sequences[r], 1, 1 + generated[r]);
+        }
+        return out;
+    }
+
+    static int argmax(float[] scores) {
+        int best = 0;
+        for (int i = 1; i < scores.length; i++) {
+            if (scores[i] > scores[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}

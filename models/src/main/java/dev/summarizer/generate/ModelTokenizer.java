@@ -1,0 +1,137 @@
+package dev.summarizer.generate;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.summarizer.model.ModelFormatException;
+import dev.summarizer.model.TokenizerFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A model folder's tokenizer.json, run by Hugging Face's tokenizers library (through DJL): special tokens
+ * added as the tokenizer's post-processor says (T5 appends {@code </s>}), truncation as transformers'
+ * fast tokenizers do it (keep the first tokens, then the special ones), decoding without special tokens and
+ * with transformers' {@code clean_up_tokenization_spaces} (" ." to "." and the like) unless
+ * tokenizer_config.json turns it off: transformers 4, which made the public T5 checkpoints, cleaned up by
+ * default.
+ */
+public final class ModelTokenizer implements AutoCloseable {
+    private final Path file;
+    private final HuggingFaceTokenizer untruncated;
+    private final boolean cleanUpSpaces;
+    /** Truncating tokenizers by maximum length; the library fixes the length per instance. */
+    private final Map<Integer, HuggingFaceTokenizer> truncating = new ConcurrentHashMap<>();
+
+    private ModelTokenizer(Path file, HuggingFaceTokenizer untruncated, boolean cleanUpSpaces) {
+        this.file = file;
+        this.untruncated = untruncated;
+        this.cleanUpSpaces = cleanUpSpaces;
+    }
+
+    public static ModelTokenizer open(Path tokenizerJson) {
+        if (!Files.isRegularFile(tokenizerJson)) {
+            throw new ModelFormatException(tokenizerJson + ": file not found");
+        }
+        boolean cleanUp = readCleanUpSetting(tokenizerJson.resolveSibling(TokenizerFiles.TOKENIZER_CONFIG));
+        try {
+            return new ModelTokenizer(tokenizerJson, load(tokenizerJson, Map.of("truncation", "false")), cleanUp);
+        } catch (IOException | RuntimeException e) {
+            throw new ModelFormatException(tokenizerJson + ": not a tokenizer.json the tokenizers library can load ("
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + ")");
+        }
+    }
+
+    private static boolean readCleanUpSetting(Path tokenizerConfig) {
+        if (!Files.isRegularFile(tokenizerConfig)) {
+            return true;
+        }
+        try {
+            JsonNode setting = new ObjectMapper().readTree(tokenizerConfig.toFile()).path("clean_up_tokenization_spaces");
+            return !setting.isBoolean() || setting.asBoolean();
+        } catch (IOException e) {
+            throw new ModelFormatException(tokenizerConfig + ": not valid JSON");
+        }
+    }
+
+    private static HuggingFaceTokenizer load(Path file, Map<String, String> options) throws IOException {
+        Map<String, String> all = new java.util.HashMap<>(options);
+        all.put("addSpecialTokens", "true");
+        all.put("padding", "false");
+        return HuggingFaceTokenizer.newInstance(file, all);
+    }
+
+    /** Ids with special tokens, truncated to {@code maxLength}. */
+    public Encoded encode(String text, int maxLength) {
+        long[] ids = untruncated.encode(text).getIds();
+        if (ids.length <= maxLength) {
+            return new Encoded(ids, ids.length, false);
+        }
+        HuggingFaceTokenizer truncator = truncating.computeIfAbsent(maxLength, n -> {
+            try {
+                return load(file, Map.of("truncation", "true", "maxLength", Integer.toString(n)));
+            } catch (IOException e) {
+                throw new ModelFormatException(file + ": cannot load: " + e.getMessage());
+            }
+        });
+        Encoding truncated = truncator.encode(text);
+        return new Encoded(truncated.getIds(), ids.length, true);
+    }
+
+    /** One text's ids, how many tokens it had in full, and whether they were cut. */
+    public record Encoded(long[] ids, int tokenCount, boolean truncated) {}
+
+    /** Encodes texts and right-pads them with {@code padId} to the longest. */
+    public TokenizedBatch encodeBatch(List<String> texts, int maxLength, int padId) {
+        Encoded[] encoded = new Encoded[texts.size()];
+        int longest = 0;
+        for (int i = 0; i < encoded.length; i++) {
+            encoded[i] = encode(texts.get(i), maxLength);
+            longest = Math.max(longest, encoded[i].ids().length);
+        }
+        long[][] ids = new long[encoded.length][longest];
+        long[][] mask = new long[encoded.length][longest];
+        int[] counts = new int[encoded.length];
+        boolean[] truncated = new boolean[encoded.length];
+        for (int i = 0; i < encoded.length; i++) {
+            long[] row = encoded[i].ids();
+            java.util.Arrays.fill(ids[i], padId);
+            System.arraycopy(row, 0, ids[i], 0, row.length);
+            java.util.Arrays.fill(mask[i], 0, row.length, 1);
+            counts[i] = encoded[i].tokenCount();
+            truncated[i] = encoded[i].truncated();
+        }
+        return new TokenizedBatch(ids, mask, counts, truncated);
+    }
+
+    /** Text of {@code ids} without special tokens. */
+    public String decode(long[] ids) {
+        return cleanUp(untruncated.decode(ids, true));
+    }
+
+    /** Text of {@code ids} with special tokens, e.g. {@code </s>}. */
+    public String decodeWithSpecialTokens(long[] ids) {
+        return cleanUp(untruncated.decode(ids, false));
+    }
+
+    /** transformers' clean_up_tokenization: no space before punctuation and English contractions. */
+    private String cleanUp(String text) {
+        if (!cleanUpSpaces) {
+            return text;
+        }
+        return text.replace(" .", ".").replace(" ?", "?").replace(" !", "!").replace(" ,", ",")
+                .replace(" ' ", "'").replace(" n't", "n't").replace(" 'm", "'m").replace(" 's", "'s")
+                .replace(" 've", "'ve").replace(" 're", "'re");
+    }
+
+    @Override
+    public void close() {
+        untruncated.close();
+        truncating.values().forEach(HuggingFaceTokenizer::close);
+    }
+}

@@ -1,0 +1,31 @@
+package dev.summarizer.generate;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Runs sessions and adds up the time spent inside ONNX Runtime, so benchmarks can report its share. */
+public final class RunTimer {
+    private final LongAdder nanos = new LongAdder();
+    private final LongAdder calls = new LongAdder();
+
+    OrtSession.Result run(OrtSession session, Map<String, OnnxTensor> inputs) throws OrtException {
+        long start = System.nanoTime();
+        try {
+            return session.run(inputs);
+        } finally {
+            nanos.add(System.nanoTime() - start);
+            calls.increment();
+        }
+    }
+
+    public long nanos() {
+        return nanos.sum();
+    }
+
+    public long calls() {
+        return calls.sum();
+    }
+}

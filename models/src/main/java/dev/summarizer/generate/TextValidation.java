@@ -1,0 +1,28 @@
+package dev.summarizer.generate;
+
+/**
+ * What input texts must be: not blank, and real Unicode text. Tab, line feed and carriage return are text;
+ * other control characters (NUL, escape, ...) and unpaired surrogates (broken UTF-16 from a JSON escape)
+ * are rejected rather than silently turned into unknown tokens.
+ */
+public final class TextValidation {
+    private TextValidation() {}
+
+    public static void check(String text) {
+        if (text == null || text.isBlank()) {
+            throw new InvalidTextException("text is empty");
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new InvalidTextException(String.format(
+                        "text is not valid Unicode: unpaired surrogate U+%04X at character %d", (int) c, i));
+            } else if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+                throw new InvalidTextException(String.format(
+                        "text contains the control character U+%04X at character %d", (int) c, i));
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.summarizer.generate;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.summarizer.export.OnnxExport;
+import dev.summarizer.model.FloatTensor;
+import dev.summarizer.model.ModelFolder;
+import dev.summarizer.model.T5Weights;
+import dev.summarizer.runtime.Device;
+import dev.summarizer.testing.Fixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Greedy and beam search against transformers' generate() on the two reference architectures
+ * (scripts/reference/generation_fixtures.py): the same ids for a padded batch of inputs of different
+ * lengths and for each input alone, for both decoder layouts.
+ */
+class GenerationParityTest {
+    @TempDir
+    static Path exports;
+    private static final Map<String, OnnxSeq2SeqModel> MODELS = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void exportAndOpen() throws Exception {
+        for (String arch : new String[] {"relu-tied", "gated-untied"}) {
+            JsonNode fixture = fixture(arch);
+            T5Weights weights = boostEos(ModelFolder.open(Fixtures.fixture(arch)).readWeights(),
+                    (float) fixture.get("eos_boost").asDouble());
+            Path dir = Files.createDirectories(exports.resolve(arch));
+            OnnxExport.writeOnnxFiles(weights, Files.createDirectories(dir.resolve("onnx")), line -> {});
+            for (OnnxSeq2SeqModel.DecoderMode mode : OnnxSeq2SeqModel.DecoderMode.values()) {
+                MODELS.put(arch + "/" + mode, OnnxSeq2SeqModel.open(dir, weights.config(), Device.CPU, 1, mode));
+            }
+        }
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        for (OnnxSeq2SeqModel m : MODELS.values()) {
+            m.close();
+        }
+    }
+
+    /** The fixture's models: the EOS row of the lm_head scaled in float32, as the reference script does. */
+    private static T5Weights boostEos(T5Weights weights, float boost) {
+        Map<String, FloatTensor> tensors = new LinkedHashMap<>(weights.tensors());
+        String head = weights.layout().lmHeadName();
+        FloatTensor original = tensors.get(head);
+        float[] data = original.data().clone();
+        int width = (int) original.shape()[1];
+        int eos = weights.config().eosTokenId();
+        for (int i = eos * width; i < (eos + 1) * width; i++) {
+            data[i] *= boost;
+        }
+        tensors.put(head, new FloatTensor(original.shape(), data));
+        return new T5Weights(weights.config(), tensors);
+    }
+
+    private static JsonNode fixture(String arch) {
+        return Fixtures.json(Fixtures.fixture(arch + "-generate.json"));
+    }
+
+    static Stream<Arguments> cases() {
+        Stream.Builder<Arguments> cases = Stream.builder();
+        for (String arch : new String[] {"relu-tied", "gated-untied"}) {
+            fixture(arch).get("results").fieldNames().forEachRemaining(setting -> {
+                for (OnnxSeq2SeqModel.DecoderMode mode : OnnxSeq2SeqModel.DecoderMode.values()) {
+                    cases.add(Arguments.of(arch, setting, mode));
+                }
+            });
+        }
+        return cases.build();
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @MethodSource("cases")
+    void sameIdsAsTransformers(String arch, String setting, OnnxSeq2SeqModel.DecoderMode mode) throws Exception {
+        JsonNode fixture = fixture(arch);
+        JsonNode result = fixture.get("results").get(setting);
+        OnnxSeq2SeqModel model = MODELS.get(arch + "/" + mode);
+        GenerationSettings settings = GenerationDefaults.fromJson(result.get("settings"), setting);
+        long[][] ids = Fixtures.longMatrix(fixture.get("input_ids"));
+        long[][] mask = Fixtures.longMatrix(fixture.get("attention_mask"));
+
+        long[][] batched = generate(model, settings, ids, mask);
+        long[][] expectedBatched = Fixtures.longMatrix(result.get("batched"));
+        for (int i = 0; i < ids.length; i++) {
+            assertArrayEquals(expectedBatched[i], batched[i], setting + " batched, input " + i);
+        }
+
+        long[][] expectedAlone = Fixtures.longMatrix(result.get("alone"));
+        for (int i = 0; i < ids.length; i++) {
+            int length = (int) Arrays.stream(mask[i]).sum();
+            long[][] one = {Arrays.copyOf(ids[i], length)};
+            long[][] oneMask = {Arrays.copyOf(mask[i], length)};
+            assertArrayEquals(expectedAlone[i], generate(model, settings, one, oneMask)[0], setting + " alone, input " + i);
+        }
+    }
+
+    private static long[][] generate(OnnxSeq2SeqModel model, GenerationSettings settings, long[][] ids, long[][] mask)
+            throws Exception {
+        SpecialTokens special = SpecialTokens.of(model.config());
+        try (TokenScorer scorer = model.startDecoding(ids, mask, settings.numBeams())) {
+            return settings.numBeams() == 1
+                    ? GreedySearch.run(scorer, ids.length, settings, special)
+                    : BeamSearch.run(scorer, ids.length, settings, special);
+        }
+    }
+}

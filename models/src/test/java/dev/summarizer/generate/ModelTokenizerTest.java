@@ -1,0 +1,64 @@
+package dev.summarizer.generate;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.summarizer.testing.Fixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The real T5 tokenizer through our wrapper against the ids transformers gives (../shared/t5/tokenizer-cases.jsonl). */
+class ModelTokenizerTest {
+
+    @Test
+    void everySharedCaseGivesTransformersIds() throws Exception {
+        Path cases = Fixtures.shared("t5/tokenizer-cases.jsonl");
+        ObjectMapper json = new ObjectMapper();
+        int checked = 0;
+        try (ModelTokenizer tokenizer = ModelTokenizer.open(Fixtures.shared("t5/tokenizer.json"))) {
+            for (String line : Files.readAllLines(cases)) {
+                JsonNode c = json.readTree(line);
+                String name = c.get("name").asText();
+                ModelTokenizer.Encoded e = tokenizer.encode(c.get("text").asText(), 100_000);
+                assertArrayEquals(Fixtures.longs(c.get("ids")), e.ids(), name);
+                assertFalse(e.truncated(), name);
+                assertEquals(c.get("decoded").asText(), tokenizer.decodeWithSpecialTokens(e.ids()), name);
+                checked++;
+            }
+        }
+        assertEquals(58, checked);
+    }
+
+    @Test
+    void truncationKeepsTheFirstTokensAndTheEos() {
+        try (ModelTokenizer tokenizer = ModelTokenizer.open(Fixtures.shared("t5/tokenizer.json"))) {
+            String text = "The company was founded in 2016. ".repeat(10);
+            long[] full = tokenizer.encode(text, 100_000).ids();
+            ModelTokenizer.Encoded cut = tokenizer.encode(text, 16);
+            assertTrue(cut.truncated());
+            assertEquals(full.length, cut.tokenCount());
+            assertEquals(16, cut.ids().length);
+            assertArrayEquals(Arrays.copyOf(full, 15), Arrays.copyOf(cut.ids(), 15));
+            assertEquals(1, cut.ids()[15], "</s> ends a truncated input as it ends a full one");
+        }
+    }
+
+    @Test
+    void batchesArePaddedOnTheRight() {
+        try (ModelTokenizer tokenizer = ModelTokenizer.open(Fixtures.shared("t5/tokenizer.json"))) {
+            TokenizedBatch batch = tokenizer.encodeBatch(List.of("How are you doing?", "Hello World"), 512, 0);
+            assertArrayEquals(new long[] {571, 33, 25, 692, 58, 1}, batch.inputIds()[0]);
+            assertArrayEquals(new long[] {8774, 1150, 1, 0, 0, 0}, batch.inputIds()[1]);
+            assertArrayEquals(new long[] {1, 1, 1, 0, 0, 0}, batch.attentionMask()[1]);
+            assertArrayEquals(new int[] {6, 3}, batch.tokenCounts());
+            assertEquals("Hello World", tokenizer.decode(batch.inputIds()[1]));
+        }
+    }
+}
