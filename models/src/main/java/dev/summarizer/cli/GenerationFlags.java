@@ -1,0 +1,82 @@
+package dev.summarizer.cli;
+
+import dev.summarizer.generate.EarlyStopping;
+import dev.summarizer.generate.GenerationOverrides;
+import dev.summarizer.generate.InvalidSettingException;
+import dev.summarizer.generate.OnnxSeq2SeqModel;
+import dev.summarizer.runtime.Device;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The generation and runtime flags shared by the commands that generate (summarize, evaluate, serve). */
+public final class GenerationFlags {
+    private GenerationFlags() {}
+
+    public static Options addTo(Options options) {
+        return options
+                .option("max-new-tokens", "N", "tokens to generate at most, EOS included (default: the model's)")
+                .option("min-new-tokens", "N", "tokens before EOS may end the summary (default: the model's)")
+                .option("num-beams", "N", "beam width; 1 is greedy search (default: the model's)")
+                .option("length-penalty", "X", "exponent of the length dividing a beam's score (default: the model's)")
+                .option("no-repeat-ngram-size", "N", "forbid repeating n-grams of this size; 0 allows all")
+                .option("early-stopping", "true|false|never", "when beam search stops (default: the model's)")
+                .option("prefix", "TEXT", "text put before every input (default: the model's, e.g. \"summarize: \")")
+                .option("max-source-length", "N", "input tokens kept, EOS included; longer inputs are truncated", "512")
+                .option("device", "cpu|cuda", "where ONNX Runtime runs", "cpu")
+                .option("threads", "N", "ONNX Runtime threads; 0 uses every core", "0")
+                .option("decoder", "separate|merged", "which decoder files run the loop", "separate");
+    }
+
+    public static GenerationOverrides overrides(ParsedArgs args) {
+        EarlyStopping early = null;
+        if (args.has("early-stopping")) {
+            early = EarlyStopping.parse(args.string("early-stopping"));
+            if (early == null) {
+                throw new UsageException("--early-stopping: expected true, false or never, got \"" + args.string("early-stopping") + "\"");
+            }
+        }
+        return new GenerationOverrides(
+                args.intValue("max-new-tokens", 1, 1_000_000),
+                args.intValue("min-new-tokens", 0, 1_000_000),
+                args.intValue("num-beams", 1, 1_000),
+                args.doubleValue("length-penalty", -1e6, 1e6),
+                early,
+                args.intValue("no-repeat-ngram-size", 0, 1_000_000),
+                args.string("prefix"),
+                args.intValue("max-source-length", 2, 1_000_000));
+    }
+
+    /** A settings error in the flags' own names: {@code min_new_tokens} becomes {@code --min-new-tokens}. */
+    public static UsageException usageError(InvalidSettingException e) {
+        Matcher m = SETTING_NAME.matcher(e.getMessage());
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(sb, "--" + m.group().replace('_', '-'));
+        }
+        m.appendTail(sb);
+        return new UsageException(sb.toString());
+    }
+
+    private static final Pattern SETTING_NAME = Pattern.compile(
+            "\\b(max_new_tokens|min_new_tokens|num_beams|length_penalty|no_repeat_ngram_size|early_stopping|max_source_length)\\b");
+
+    public static Device device(ParsedArgs args) {
+        Device device = Device.parse(args.required("device"));
+        if (device == null) {
+            throw new UsageException("--device: expected cpu or cuda, got \"" + args.string("device") + "\"");
+        }
+        return device;
+    }
+
+    public static int threads(ParsedArgs args) {
+        return args.intValue("threads", 0, 4096);
+    }
+
+    public static OnnxSeq2SeqModel.DecoderMode decoderMode(ParsedArgs args) {
+        return switch (args.required("decoder")) {
+            case "separate" -> OnnxSeq2SeqModel.DecoderMode.SEPARATE;
+            case "merged" -> OnnxSeq2SeqModel.DecoderMode.MERGED;
+            default -> throw new UsageException("--decoder: expected separate or merged, got \"" + args.string("decoder") + "\"");
+        };
+    }
+}
