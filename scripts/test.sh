@@ -14,4 +14,21 @@ echo "test.sh: JDK $JAVA_MAJOR at $JAVA_HOME"
 
 export MAVEN_OPTS="${MAVEN_OPTS:-} $(jvm_quiet_flags)"
 mvn -B -f "$ROOT/pom.xml" ${SUMMARIZER_MAVEN_ARGS:-} verify -Dtest.jvm.args="-Xmx6g $(jvm_quiet_flags)" "$@"
+# verify built what the launcher runs; tell it so, so that the checks below do not build again.
+mkdir -p "$ROOT/target"
+printf '%s' "${SUMMARIZER_MAVEN_ARGS:-}" > "$ROOT/target/.build-stamp"
+
+# Interop: transformers.js must pick the same greedy ids from our exported files as our Java loop.
+if command -v node >/dev/null 2>&1; then
+  echo "test.sh: interop check with transformers.js (scripts/interop/check.sh)"
+  status=0
+  "$ROOT/scripts/interop/check.sh" || status=$?
+  case "$status" in
+    0) ;;
+    3) echo "test.sh: interop check skipped: transformers.js could not be installed or started (see above)" ;;
+    *) echo "test.sh: interop check FAILED" >&2; exit 1 ;;
+  esac
+else
+  echo "test.sh: interop check skipped: node not found"
+fi
 echo "test.sh: all tests passed"

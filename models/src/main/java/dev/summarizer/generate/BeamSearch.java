@@ -7,8 +7,8 @@ import java.util.Arrays;
  * step and in float32 like torch, so that the same logits give the same ids:
  *
  * <ol>
- *   <li>each running beam's log-softmax scores, processed, plus the beam's running score;
- *   <li>per input, the top {@code 2 * num_beams} continuations over all its beams;
+ *   <li>per input, the top {@code 2 * num_beams} continuations over all its beams, scored by each beam's
+ *       running score plus its processed log-softmax ({@link TokenScorer#bestContinuations});
  *   <li>the best {@code num_beams} continuations that did not stop (EOS or the length limit) run on;
  *   <li>those among the top {@code num_beams} that did stop compete, length-normalised, for the
  *       {@code num_beams} finished slots;
@@ -78,11 +78,12 @@ final class BeamSearch {
         int length = 1;
         boolean stop = false;
         while (!stop) {
-            float[][] logits = scorer.next(tokens, parents);
+            TokenScorer.Continuations top = scorer.bestContinuations(tokens, parents, runningScores.clone(),
+                    bannedTokens(length), beams, candidates);
             parents = new int[rows];
             boolean allStopped = true;
             for (int b = 0; b < batch; b++) {
-                allStopped &= step(b, logits, length, parents, tokens);
+                allStopped &= step(b, top, length, parents, tokens);
             }
             length++;
             boolean anyImprovable = false;
@@ -102,33 +103,31 @@ final class BeamSearch {
         return out;
     }
 
+    /** The (row, token) pairs the logits processors forbid for every running beam. */
+    private long[][] bannedTokens(int length) {
+        java.util.List<long[]> banned = new java.util.ArrayList<>();
+        for (int r = 0; r < running.length; r++) {
+            long row = r;
+            LogitsProcessors.forEachBanned(running[r], length, settings, special.eos(),
+                    token -> banned.add(new long[] {row, token}));
+        }
+        return banned.toArray(long[][]::new);
+    }
+
     /**
      * One step for input {@code b}: chooses its next running beams (writing their tokens and parent rows) and
      * updates its finished hypotheses. Returns whether every candidate continuation stopped.
      */
-    private boolean step(int b, float[][] logits, int length, int[] parents, long[] tokens) {
-        int vocab = logits[0].length;
+    private boolean step(int b, TokenScorer.Continuations top, int length, int[] parents, long[] tokens) {
         int first = b * beams;
-        // 1. Accumulated scores of every (beam, token) continuation, and the top candidates over all beams.
-        float[][] scores = new float[beams][];
-        for (int j = 0; j < beams; j++) {
-            float[] logProbs = logSoftmax(logits[first + j]);
-            LogitsProcessors.apply(logProbs, running[first + j], length, settings, special.eos());
-            float beamScore = runningScores[first + j];
-            for (int v = 0; v < vocab; v++) {
-                logProbs[v] = logProbs[v] + beamScore;
-            }
-            scores[j] = logProbs;
-        }
-        int[] top = topK(scores, vocab, candidates);
-        float[] topScores = new float[candidates];
+        // 1. The top candidates over all beams: accumulated score, source beam, token.
+        float[] topScores = top.scores()[b];
+        int[] topBeams = top.beams()[b];
+        int[] topTokens = top.tokens()[b];
         boolean[] stops = new boolean[candidates];
         boolean allStop = true;
         for (int k = 0; k < candidates; k++) {
-            int beam = top[k] / vocab;
-            int token = top[k] % vocab;
-            topScores[k] = scores[beam][token];
-            stops[k] = token == special.eos() || length + 1 >= maxLength;
+            stops[k] = topTokens[k] == special.eos() || length + 1 >= maxLength;
             allStop &= stops[k];
         }
 
@@ -141,9 +140,9 @@ final class BeamSearch {
         long[][] nextRunning = new long[beams][];
         for (int j = 0; j < beams; j++) {
             int k = next[j];
-            int parentBeam = top[k] / vocab;
+            int parentBeam = topBeams[k];
             long[] sequence = running[first + parentBeam].clone();
-            sequence[length] = top[k] % vocab;
+            sequence[length] = topTokens[k];
             nextRunning[j] = sequence;
             parents[first + j] = first + parentBeam;
             tokens[first + j] = sequence[length];
@@ -183,8 +182,8 @@ final class BeamSearch {
                 keptUsed[j] = finishedSlotUsed[first + m];
             } else {
                 int k = m - beams;
-                long[] sequence = running[first + top[k] / vocab].clone();
-                sequence[length] = top[k] % vocab;
+                long[] sequence = running[first + topBeams[k]].clone();
+                sequence[length] = topTokens[k];
                 keptSequences[j] = sequence;
                 keptLengths[j] = length + 1;
                 keptUsed[j] = stops[k] && k < beams;
@@ -229,24 +228,6 @@ final class BeamSearch {
             }
         }
         return false;
-    }
-
-    /** log_softmax in float32: x - max - log(sum(exp(x - max))). */
-    static float[] logSoftmax(float[] logits) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (float x : logits) {
-            max = Math.max(max, x);
-        }
-        double sum = 0;
-        for (float x : logits) {
-            sum += Math.exp(x - max);
-        }
-        float logSum = (float) Math.log(sum);
-        float[] out = new float[logits.length];
-        for (int i = 0; i < logits.length; i++) {
-            out[i] = (logits[i] - max) - logSum;
-        }
-        return out;
     }
 
     /**

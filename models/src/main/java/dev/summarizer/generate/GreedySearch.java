@@ -23,14 +23,15 @@ final class GreedySearch {
         int[] generated = new int[rows];
         int unfinished = rows;
         while (unfinished > 0 && length < maxLength) {
-            float[][] logits = scorer.next(tokens, null);
+            Logits logits = scorer.next(tokens, null);
             for (int r = 0; r < rows; r++) {
                 long token;
                 if (finished[r]) {
                     token = special.pad();
                 } else {
-                    LogitsProcessors.apply(logits[r], sequences[r], length, settings, special.eos());
-                    token = argmax(logits[r]);
+                    int row = r;
+                    LogitsProcessors.forEachBanned(sequences[r], length, settings, special.eos(), t -> logits.ban(row, t));
+                    token = logits.argmax(r);
                     generated[r]++;
                     if (token == special.eos()) {
                         finished[r] = true;
@@ -47,15 +48,5 @@ final class GreedySearch {
             out[r] = Arrays.copyOfRange(sequences[r], 1, 1 + generated[r]);
         }
         return out;
-    }
-
-    static int argmax(float[] scores) {
-        int best = 0;
-        for (int i = 1; i < scores.length; i++) {
-            if (scores[i] > scores[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

@@ -1,38 +1,33 @@
 package dev.summarizer.generate;
 
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 
 /**
  * The logits processors {@code generate()} applies before choosing tokens when its settings ask for them:
- * transformers' MinNewTokensLengthLogitsProcessor and NoRepeatNGramLogitsProcessor.
+ * transformers' MinNewTokensLengthLogitsProcessor and NoRepeatNGramLogitsProcessor. Both forbid tokens
+ * (their score becomes minus infinity); this class says which.
  */
 final class LogitsProcessors {
     private LogitsProcessors() {}
 
     /**
-     * Applies the processors to one row's scores in place.
-     *
-     * @param sequence the row's tokens so far, decoder start token first, {@code length} of them
+     * Reports every token forbidden after {@code sequence}'s first {@code length} tokens (decoder start
+     * first); a token may be reported more than once.
      */
-    static void apply(float[] scores, long[] sequence, int length, GenerationSettings settings, int eosTokenId) {
+    static void forEachBanned(long[] sequence, int length, GenerationSettings settings, int eosTokenId, IntConsumer ban) {
         if (length - 1 < settings.minNewTokens()) {
-            scores[eosTokenId] = Float.NEGATIVE_INFINITY;
+            ban.accept(eosTokenId);
         }
         int n = settings.noRepeatNgramSize();
         if (n > 0 && length + 1 >= n) {
-            banRepeatedNgrams(scores, sequence, length, n);
-        }
-    }
-
-    /**
-     * Forbids every token that would complete an n-gram already in the sequence: the n-grams whose first n-1
-     * tokens equal the sequence's last n-1.
-     */
-    private static void banRepeatedNgrams(float[] scores, long[] sequence, int length, int n) {
-        int tailStart = length - (n - 1);
-        for (int start = 0; start + n <= length; start++) {
-            if (Arrays.equals(sequence, start, start + n - 1, sequence, tailStart, length)) {
-                scores[(int) sequence[start + n - 1]] = Float.NEGATIVE_INFINITY;
+            // Tokens that would complete an n-gram already present: those whose first n-1 tokens equal the
+            // sequence's last n-1.
+            int tailStart = length - (n - 1);
+            for (int start = 0; start + n <= length; start++) {
+                if (Arrays.equals(sequence, start, start + n - 1, sequence, tailStart, length)) {
+                    ban.accept((int) sequence[start + n - 1]);
+                }
             }
         }
     }

@@ -25,6 +25,8 @@ import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 
@@ -48,16 +50,21 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
     private final OrtSession encoder;
     private final OrtSession firstStep;
     private final OrtSession cachedStep;
-    private final RunTimer timer;
+    private final OrtSession beamCandidates;
+    private final OrtSession cacheReorder;
+    private final RunTimer timer = new RunTimer();
 
     private OnnxSeq2SeqModel(T5Config config, DecoderMode mode, OrtSession encoder, OrtSession firstStep,
-            OrtSession cachedStep, RunTimer timer) {
+            OrtSession cachedStep) throws OrtException {
         this.config = config;
         this.mode = mode;
         this.encoder = encoder;
         this.firstStep = firstStep;
         this.cachedStep = cachedStep;
-        this.timer = timer;
+        // Beam search's per-step helpers: small work on the CPU, on the calling thread. Thread pools of their own
+        // would spin against the decoder's between steps.
+        this.beamCandidates = Sessions.open(DecodingHelperGraphs.beamCandidates(config.vocabSize()), 1);
+        this.cacheReorder = Sessions.open(DecodingHelperGraphs.cacheReorder(2 * config.numDecoderLayers()), 1);
     }
 
     /** Opens {@code modelDir/onnx/}'s sessions. {@code threads} 0 lets ONNX Runtime use every core. */
@@ -70,11 +77,11 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
             encoder = Sessions.open(onnx.resolve(OptimumLayout.ENCODER_FILE), device, threads);
             if (mode == DecoderMode.MERGED) {
                 first = Sessions.open(onnx.resolve(OptimumLayout.DECODER_MERGED_FILE), device, threads);
-                return new OnnxSeq2SeqModel(config, mode, encoder, first, first, new RunTimer());
+                return new OnnxSeq2SeqModel(config, mode, encoder, first, first);
             }
             first = Sessions.open(onnx.resolve(OptimumLayout.DECODER_FILE), device, threads);
             OrtSession cached = Sessions.open(onnx.resolve(OptimumLayout.DECODER_WITH_PAST_FILE), device, threads);
-            return new OnnxSeq2SeqModel(config, mode, encoder, first, cached, new RunTimer());
+            return new OnnxSeq2SeqModel(config, mode, encoder, first, cached);
         } catch (OrtException | RuntimeException e) {
             closeQuietly(encoder);
             closeQuietly(first);
@@ -163,6 +170,8 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
         if (cachedStep != firstStep) {
             cachedStep.close();
         }
+        beamCandidates.close();
+        cacheReorder.close();
     }
 
     /** One decoding's state: the encoder output it attends to and every layer's cache so far. */
@@ -170,25 +179,74 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
         private final OnnxTensor encoderHidden;
         private final OnnxTensor encoderMask;
         private final int rows;
+        /** The decoder writes each step's logits here ({@code [rows, 1, vocab]}), pinned: no copy, no allocation. */
+        private final FloatBuffer logitsBuffer;
+        private final OnnxTensor logitsTensor;
         /** The first step's outputs; its cross-attention caches stay in use for the whole decoding. */
         private OrtSession.Result firstResult;
         /** The latest step's outputs, whose self-attention caches the next step reads. */
         private OrtSession.Result lastResult;
-        /** Self-attention caches built by reordering rows for beam search; closed after the step that reads them. */
-        private final List<OnnxTensor> reordered = new ArrayList<>();
         private final List<OnnxTensor> emptyCaches = new ArrayList<>();
 
-        Decoding(OnnxTensor encoderHidden, OnnxTensor encoderMask, int rows) {
+        Decoding(OnnxTensor encoderHidden, OnnxTensor encoderMask, int rows) throws OrtException {
             this.encoderHidden = encoderHidden;
             this.encoderMask = encoderMask;
             this.rows = rows;
+            this.logitsBuffer = directFloats((long) rows * config.vocabSize());
+            this.logitsTensor = OnnxTensor.createTensor(env, logitsBuffer, new long[] {rows, 1, config.vocabSize()});
         }
 
         @Override
-        public float[][] next(long[] tokens, int[] parents) throws OrtException {
+        public Logits next(long[] tokens, int[] parents) throws OrtException {
+            step(tokens, parents);
+            return new Logits(logitsBuffer, rows, config.vocabSize());
+        }
+
+        @Override
+        public Continuations bestContinuations(long[] tokens, int[] parents, float[] runningScores, long[][] banned,
+                int beams, int k) throws OrtException {
+            step(tokens, parents);
+            int batch = rows / beams;
+            long[] bannedFlat = new long[2 * banned.length];
+            for (int i = 0; i < banned.length; i++) {
+                bannedFlat[2 * i] = banned[i][0];
+                bannedFlat[2 * i + 1] = banned[i][1];
+            }
+            float[] minusInfinity = new float[banned.length];
+            java.util.Arrays.fill(minusInfinity, Float.NEGATIVE_INFINITY);
+            try (OnnxTensor scores = OnnxTensor.createTensor(env, FloatBuffer.wrap(runningScores), new long[] {rows, 1});
+                    OnnxTensor bannedIndices = longTensor(bannedFlat, banned.length, 2);
+                    OnnxTensor bannedValues = OnnxTensor.createTensor(env, FloatBuffer.wrap(minusInfinity), new long[] {banned.length});
+                    OnnxTensor shape = longTensor(new long[] {batch, (long) beams * config.vocabSize()}, 2);
+                    OnnxTensor kTensor = longTensor(new long[] {k}, 1);
+                    OrtSession.Result top = timer.run(beamCandidates, Map.of(DecodingHelperGraphs.LOGITS, logitsTensor,
+                            DecodingHelperGraphs.BEAM_SCORES, scores, DecodingHelperGraphs.BANNED_INDICES, bannedIndices,
+                            DecodingHelperGraphs.BANNED_VALUES, bannedValues, DecodingHelperGraphs.CANDIDATE_SHAPE, shape,
+                            DecodingHelperGraphs.K, kTensor))) {
+                float[] topScores = copy(output(top, DecodingHelperGraphs.TOP_SCORES).getFloatBuffer());
+                LongBuffer topIndices = output(top, DecodingHelperGraphs.TOP_INDICES).getLongBuffer();
+                float[][] outScores = new float[batch][k];
+                int[][] outBeams = new int[batch][k];
+                int[][] outTokens = new int[batch][k];
+                int vocab = config.vocabSize();
+                for (int b = 0; b < batch; b++) {
+                    for (int j = 0; j < k; j++) {
+                        long index = topIndices.get(b * k + j);
+                        outScores[b][j] = topScores[b * k + j];
+                        outBeams[b][j] = (int) (index / vocab);
+                        outTokens[b][j] = (int) (index % vocab);
+                    }
+                }
+                return new Continuations(outScores, outBeams, outTokens);
+            }
+        }
+
+        /** Runs one decoder step and returns its result, which stays open until the next step. */
+        private OrtSession.Result step(long[] tokens, int[] parents) throws OrtException {
             Map<String, OnnxTensor> inputs = new HashMap<>();
             inputs.put(ENCODER_ATTENTION_MASK, encoderMask);
             inputs.put(ENCODER_HIDDEN_STATES, encoderHidden);
+            OrtSession.Result reordered = null;
             try (OnnxTensor ids = longTensor(tokens.clone(), rows, 1);
                     OnnxTensor useCache = OnnxTensor.createTensor(env, new boolean[] {firstResult != null})) {
                 inputs.put(INPUT_IDS, ids);
@@ -204,12 +262,16 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
                     if (mode == DecoderMode.MERGED) {
                         inputs.put(USE_CACHE_BRANCH, useCache);
                     }
-                    addCaches(inputs, parents);
+                    reordered = addCaches(inputs, parents);
                 }
-                OrtSession.Result result = timer.run(session, inputs);
-                float[][] logits = lastPositionLogits(result);
+                OrtSession.Result result = timer.run(session, inputs, outputsBesideLogits(session),
+                        Map.of(LOGITS, logitsTensor));
                 releaseAfterStep(result);
-                return logits;
+                return result;
+            } finally {
+                if (reordered != null) {
+                    reordered.close();
+                }
             }
         }
 
@@ -229,47 +291,38 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
         /**
          * The caches for a cached step: the cross-attention ones from the first step (beams of one input share
          * them, so beam reordering leaves them as they are) and the self-attention ones from the last step,
-         * rows reordered when {@code parents} is not the identity.
+         * with rows gathered by {@code parents} in ONNX Runtime when beam search moved them. Returns the
+         * reorder's result, to be closed after the step, or null.
          */
-        private void addCaches(Map<String, OnnxTensor> inputs, int[] parents) throws OrtException {
-            boolean identity = isIdentity(parents);
-            for (int i = 0; i < config.numDecoderLayers(); i++) {
+        private OrtSession.Result addCaches(Map<String, OnnxTensor> inputs, int[] parents) throws OrtException {
+            int layers = config.numDecoderLayers();
+            for (int i = 0; i < layers; i++) {
                 for (boolean value : new boolean[] {false, true}) {
                     inputs.put(pastName(i, true, value), output(firstResult, presentName(i, true, value)));
-                    OnnxTensor self = output(lastResult, presentName(i, false, value));
-                    if (!identity) {
-                        self = reorderRows(self, parents);
-                        reordered.add(self);
-                    }
-                    inputs.put(pastName(i, false, value), self);
+                    inputs.put(pastName(i, false, value), output(lastResult, presentName(i, false, value)));
                 }
             }
-        }
-
-        private OnnxTensor reorderRows(OnnxTensor cache, int[] parents) throws OrtException {
-            long[] shape = cache.getInfo().getShape();
-            float[] values = copy(cache.getFloatBuffer());
-            int rowSize = values.length / rows;
-            FloatBuffer out = directFloats(values.length);
-            for (int parent : parents) {
-                out.put(values, parent * rowSize, rowSize);
+            if (isIdentity(parents)) {
+                return null;
             }
-            out.rewind();
-            return OnnxTensor.createTensor(env, out, shape);
-        }
-
-        private float[][] lastPositionLogits(OrtSession.Result result) throws OrtException {
-            OnnxTensor logits = output(result, LOGITS);
-            long[] shape = logits.getInfo().getShape();
-            int positions = (int) shape[1];
-            int vocab = (int) shape[2];
-            FloatBuffer all = logits.getFloatBuffer();
-            float[][] out = new float[rows][vocab];
-            for (int r = 0; r < rows; r++) {
-                all.position((r * positions + positions - 1) * vocab);
-                all.get(out[r]);
+            Map<String, OnnxTensor> reorderInputs = new HashMap<>();
+            long[] parentRows = new long[parents.length];
+            for (int r = 0; r < parents.length; r++) {
+                parentRows[r] = parents[r];
             }
-            return out;
+            try (OnnxTensor parentTensor = longTensor(parentRows, parents.length)) {
+                reorderInputs.put(DecodingHelperGraphs.PARENT_ROWS, parentTensor);
+                for (int i = 0; i < layers; i++) {
+                    reorderInputs.put(DecodingHelperGraphs.cacheInput(2 * i), inputs.get(pastName(i, false, false)));
+                    reorderInputs.put(DecodingHelperGraphs.cacheInput(2 * i + 1), inputs.get(pastName(i, false, true)));
+                }
+                OrtSession.Result reordered = timer.run(cacheReorder, reorderInputs);
+                for (int i = 0; i < layers; i++) {
+                    inputs.put(pastName(i, false, false), output(reordered, DecodingHelperGraphs.cacheOutput(2 * i)));
+                    inputs.put(pastName(i, false, true), output(reordered, DecodingHelperGraphs.cacheOutput(2 * i + 1)));
+                }
+                return reordered;
+            }
         }
 
         /** Keeps the first step's result (its cross caches) and the latest one; closes what no step needs any more. */
@@ -280,10 +333,6 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
                 lastResult.close();
             }
             lastResult = result;
-            for (OnnxTensor t : reordered) {
-                t.close();
-            }
-            reordered.clear();
             for (OnnxTensor t : emptyCaches) {
                 t.close();
             }
@@ -298,11 +347,18 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
             if (firstResult != null) {
                 firstResult.close();
             }
-            reordered.forEach(OnnxTensor::close);
             emptyCaches.forEach(OnnxTensor::close);
+            logitsTensor.close();
             encoderHidden.close();
             encoderMask.close();
         }
+    }
+
+    /** The outputs a decoder session returns besides the pinned logits. */
+    private Set<String> outputsBesideLogits(OrtSession session) {
+        Set<String> names = new HashSet<>(session.getOutputNames());
+        names.remove(LOGITS);
+        return names;
     }
 
     private static boolean isIdentity(int[] parents) {

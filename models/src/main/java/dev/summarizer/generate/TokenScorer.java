@@ -1,16 +1,25 @@
 package dev.summarizer.generate;
 
 /**
- * The decoder as a step function for the search algorithms: feed one token per row, get next-token logits
- * per row. Rows carry their own key/value cache; beam search may continue a row from another row's history.
+ * The decoder as a step function for the search algorithms: feed one token per row and get what the next
+ * token could be. Rows carry their own key/value cache; beam search may continue a row from another row's
+ * history ({@code parents}: for each row, the row whose history it continues; null when every row continues
+ * its own).
  */
 public interface TokenScorer extends AutoCloseable {
+    /** Next-token logits of every row; valid until the next call. */
+    Logits next(long[] tokens, int[] parents) throws Exception;
+
     /**
-     * @param tokens one token per row
-     * @param parents for each row, the row whose history it continues; null when every row continues its own
-     * @return next-token logits, {@code [rows][vocab]}
+     * The {@code k} best continuations of each input over its {@code beams} consecutive rows, scored as
+     * transformers' beam search scores them: the row's running score plus the log-softmax of its logits, with
+     * {@code banned} (row, token) pairs at minus infinity. Best first; equal scores keep row-major order.
      */
-    float[][] next(long[] tokens, int[] parents) throws Exception;
+    Continuations bestContinuations(long[] tokens, int[] parents, float[] runningScores, long[][] banned, int beams, int k)
+            throws Exception;
+
+    /** Per input, the chosen continuations: score, beam within the input, token; {@code [inputs][k]} each. */
+    record Continuations(float[][] scores, int[][] beams, int[][] tokens) {}
 
     @Override
     void close() throws Exception;

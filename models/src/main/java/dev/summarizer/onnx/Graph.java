@@ -116,15 +116,48 @@ public final class Graph {
         return value;
     }
 
-    /** Declares {@code value} as a graph output under {@code outputName} with the declared shape. */
+    /**
+     * Declares {@code value} as a graph output under {@code outputName} with the declared shape. A value made
+     * by a node of this graph is renamed (no copy); others (inputs, initializers, outputs already declared) go
+     * through an Identity node. Use the returned value from here on: the old one's name may be gone.
+     */
     public Value output(String outputName, Value value, Dim... declaredDims) {
         Shape declared = declaredDims.length == 0 && value.rank() > 0 ? value.shape() : Shape.of(declaredDims);
         Value out = new Value(outputName, value.type(), declared);
         if (!value.name().equals(outputName)) {
-            addNode("Identity", List.of(value), List.of(out), Map.of());
+            if (producedHere(value) && outputs.stream().noneMatch(o -> o.name().equals(value.name()))) {
+                rename(value, out);
+            } else {
+                addNode("Identity", List.of(value), List.of(out), Map.of());
+            }
         }
         outputs.add(out);
         return out;
+    }
+
+    private boolean producedHere(Value value) {
+        return nodes.stream().anyMatch(n -> n.outputs().stream().anyMatch(o -> o.name().equals(value.name())));
+    }
+
+    /** Replaces every use of {@code from} by {@code to}, here and in branches that read it from outer scope. */
+    private void rename(Value from, Value to) {
+        for (int i = 0; i < nodes.size(); i++) {
+            Node n = nodes.get(i);
+            for (Object attribute : n.attributes().values()) {
+                if (attribute instanceof Graph branch) {
+                    branch.rename(from, to);
+                }
+            }
+            if (n.inputs().stream().anyMatch(v -> v.name().equals(from.name()))
+                    || n.outputs().stream().anyMatch(v -> v.name().equals(from.name()))) {
+                nodes.set(i, new Node(n.name(), n.opType(), replace(n.inputs(), from, to), replace(n.outputs(), from, to),
+                        n.attributes()));
+            }
+        }
+    }
+
+    private static List<Value> replace(List<Value> values, Value from, Value to) {
+        return values.stream().map(v -> v.name().equals(from.name()) ? to : v).toList();
     }
 
     /** A named initializer holding {@code data} (not copied). */

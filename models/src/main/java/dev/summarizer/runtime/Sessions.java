@@ -34,6 +34,16 @@ public final class Sessions {
         }
     }
 
+    /** A CPU session for a small graph built in memory. */
+    public static OrtSession open(byte[] model, int threads) throws OrtException {
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.setIntraOpNumThreads(threads);
+            options.setInterOpNumThreads(1);
+            return environment().createSession(model, options);
+        }
+    }
+
     private static void addCuda(OrtSession.SessionOptions options) {
         try {
             options.addCUDA(0);

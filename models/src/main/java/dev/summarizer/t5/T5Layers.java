@@ -141,11 +141,14 @@ public final class T5Layers {
         return g.gather(params.get(T5ParameterLayout.SHARED), ids, 0);
     }
 
-    /** T5's layer norm: scale by the root mean square, no mean subtraction, no bias. */
+    /**
+     * T5's layer norm: scale by the root mean square, no mean subtraction, no bias. Written as ONNX Runtime's
+     * SimplifiedLayerNormFusion expects it (Pow, ReduceMean, Add, Sqrt, Div, Mul) so that it becomes one kernel.
+     */
     public Value layerNorm(Value x, String weightName) {
         Value variance = g.reduceMean(g.pow(x, g.scalarLike(x, 2)), true, -1);
-        Value inverseRms = g.reciprocal(g.sqrt(g.add(variance, g.scalarLike(x, config.layerNormEpsilon()))));
-        return g.mul(params.get(weightName), g.mul(x, inverseRms));
+        Value rms = g.sqrt(g.add(variance, g.scalarLike(x, config.layerNormEpsilon())));
+        return g.mul(g.div(x, rms), params.get(weightName));
     }
 
     /** {@code x @ W^T} for a Hugging Face linear weight {@code W [out, in]}. */
