@@ -142,13 +142,14 @@ public final class T5Layers {
     }
 
     /**
-     * T5's layer norm: scale by the root mean square, no mean subtraction, no bias. Written as ONNX Runtime's
-     * SimplifiedLayerNormFusion expects it (Pow, ReduceMean, Add, Sqrt, Div, Mul) so that it becomes one kernel.
+     * T5's layer norm: scale by the root mean square, no mean subtraction, no bias; {@code x * rsqrt(...)} as
+     * transformers computes it. (Written with a Div instead, ONNX Runtime fuses it into one kernel whose
+     * results differ from transformers' by up to 1.5e-5 relative: not worth the 5% it saves a decoder step.)
      */
     public Value layerNorm(Value x, String weightName) {
         Value variance = g.reduceMean(g.pow(x, g.scalarLike(x, 2)), true, -1);
-        Value rms = g.sqrt(g.add(variance, g.scalarLike(x, config.layerNormEpsilon())));
-        return g.mul(g.div(x, rms), params.get(weightName));
+        Value inverseRms = g.reciprocal(g.sqrt(g.add(variance, g.scalarLike(x, config.layerNormEpsilon()))));
+        return g.mul(params.get(weightName), g.mul(x, inverseRms));
     }
 
     /** {@code x @ W^T} for a Hugging Face linear weight {@code W [out, in]}. */
