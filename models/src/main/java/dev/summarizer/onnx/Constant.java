@@ -40,6 +40,11 @@ public record Constant(DType type, long[] shape, Object data) {
         };
     }
 
+    /** The same values under another shape with as many elements (e.g. a scalar as a one-element vector). */
+    public Constant reshaped(long[] newShape) {
+        return new Constant(type, newShape, data);
+    }
+
     public long byteSize() {
         return FloatTensor.elementCount(shape) * type.byteSize();
     }

@@ -544,6 +544,40 @@ public final class Graph {
         return op("ConstantOfShape", List.of(shape), Map.of("value", fill), fill.type(), result);
     }
 
+    /** Elements of {@code data} at {@code indices} along {@code axis}; the result has the indices' shape. */
+    public Value gatherElements(Value data, Value indices, long axis) {
+        return op("GatherElements", List.of(data, indices), Map.of("axis", axis), data.type(), indices.shape());
+    }
+
+    /** {@code data} with {@code updates} added (reduction "add") at {@code indices} along {@code axis}. */
+    public Value scatterElementsAdd(Value data, Value indices, Value updates, long axis) {
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        attributes.put("axis", axis);
+        attributes.put("reduction", "add");
+        return op("ScatterElements", List.of(data, indices, updates), attributes, data.type(), data.shape());
+    }
+
+    /** {@code data} with {@code updates} added (reduction "add") at the index tuples {@code indices [..., k]}. */
+    public Value scatterNdAdd(Value data, Value indices, Value updates) {
+        return op("ScatterND", List.of(data, indices, updates), Map.of("reduction", "add"), data.type(), data.shape());
+    }
+
+    /** The number of elements of {@code x}, an int64 scalar. */
+    public Value sizeOf(Value x) {
+        return op("Size", List.of(x), Map.of(), DType.INT64, Shape.scalar());
+    }
+
+    /** Constant-zero padding by {@code pads} ({@code [begin_0, ..., begin_n, end_0, ..., end_n]}, int64). */
+    public Value pad(Value x, Value pads, Shape result) {
+        return op("Pad", List.of(x, pads), Map.of("mode", "constant"), x.type(), result);
+    }
+
+    /** Splits {@code x} along {@code axis} into parts of the given sizes (an int64 vector). */
+    public List<Value> split(Value x, long axis, Value sizes, List<Shape> results) {
+        return op("Split", List.of(x, sizes), Map.of("axis", axis),
+                results.stream().map(r -> x.type()).toList(), results);
+    }
+
     /** Dropout in training mode at {@code ratio}; returns the output and the boolean keep-mask. */
     public List<Value> dropout(Value x, double ratio, long seed) {
         Value ratioValue = scalarLike(x, ratio);
