@@ -6,15 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -131,22 +130,33 @@ public final class Safetensors {
 
     /** Writes the tensors as F32 in the given order, with {@code {"format": "pt"}} metadata as transformers expects. */
     public static void write(Path file, Map<String, FloatTensor> tensors) throws IOException {
+        Map<String, Buffer> buffers = new LinkedHashMap<>();
+        tensors.forEach((name, t) -> buffers.put(name, new Buffer(t.shape(), FloatBuffer.wrap(t.data()))));
+        writeBuffers(file, buffers);
+    }
+
+    /** A tensor's shape and its float32 values (heap or direct), read from position 0. */
+    public record Buffer(long[] shape, FloatBuffer data) {}
+
+    /** Writes float32 buffers without copying them to arrays first (training state lives in direct buffers). */
+    public static void writeBuffers(Path file, Map<String, Buffer> tensors) throws IOException {
         ObjectNode header = JSON.createObjectNode();
         header.putObject("__metadata__").put("format", "pt");
         long offset = 0;
-        List<FloatTensor> ordered = new ArrayList<>();
         for (var entry : tensors.entrySet()) {
-            FloatTensor t = entry.getValue();
+            Buffer t = entry.getValue();
+            long count = FloatTensor.elementCount(t.shape());
+            if (count != t.data().capacity()) {
+                throw new IllegalArgumentException("tensor " + entry.getKey() + ": shape and data sizes differ");
+            }
             ObjectNode info = header.putObject(entry.getKey());
             info.put("dtype", "F32");
             var shape = info.putArray("shape");
             for (long d : t.shape()) {
                 shape.add(d);
             }
-            long size = 4L * t.size();
-            info.putArray("data_offsets").add(offset).add(offset + size);
-            offset += size;
-            ordered.add(t);
+            info.putArray("data_offsets").add(offset).add(offset + 4 * count);
+            offset += 4 * count;
         }
         byte[] headerJson = JSON.writeValueAsBytes(header);
         int padded = (headerJson.length + 7) / 8 * 8; // data starts 8-byte aligned; the pad is spaces
@@ -160,17 +170,20 @@ public final class Safetensors {
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             writeFully(channel, prefix);
             ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
-            for (FloatTensor t : ordered) {
-                float[] values = t.data();
-                for (int start = 0; start < values.length; ) {
-                    int n = Math.min(chunk.capacity() / 4, values.length - start);
-                    chunk.clear();
-                    chunk.asFloatBuffer().put(values, start, n);
-                    chunk.limit(4 * n);
+            FloatBuffer chunkFloats = chunk.asFloatBuffer();
+            for (Buffer t : tensors.values()) {
+                FloatBuffer values = t.data().duplicate();
+                values.clear();
+                while (values.hasRemaining()) {
+                    int n = Math.min(chunkFloats.capacity(), values.remaining());
+                    chunkFloats.clear();
+                    chunkFloats.put(values.slice(values.position(), n));
+                    values.position(values.position() + n);
+                    chunk.clear().limit(4 * n);
                     writeFully(channel, chunk);
-                    start += n;
                 }
             }
+            channel.force(true);
         }
     }
 

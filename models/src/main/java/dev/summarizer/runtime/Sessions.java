@@ -23,33 +23,41 @@ public final class Sessions {
         if (!Files.isRegularFile(file)) {
             throw new ModelFormatException(file + ": file not found (run summarizer export first)");
         }
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            options.setIntraOpNumThreads(threads);
-            options.setInterOpNumThreads(1);
-            if (device == Device.CUDA) {
-                addCuda(options);
-            }
+        try (OrtSession.SessionOptions options = options(device, threads)) {
             return environment().createSession(file.toString(), options);
+        }
+    }
+
+    /** A session for a graph built in memory (the training graphs, decoding helpers). */
+    public static OrtSession open(byte[] model, Device device, int threads) throws OrtException {
+        try (OrtSession.SessionOptions options = options(device, threads)) {
+            return environment().createSession(model, options);
         }
     }
 
     /** A CPU session for a small graph built in memory. */
     public static OrtSession open(byte[] model, int threads) throws OrtException {
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            options.setIntraOpNumThreads(threads);
-            options.setInterOpNumThreads(1);
-            return environment().createSession(model, options);
+        return open(model, Device.CPU, threads);
+    }
+
+    private static OrtSession.SessionOptions options(Device device, int threads) throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        options.setIntraOpNumThreads(threads);
+        options.setInterOpNumThreads(1);
+        if (device == Device.CUDA) {
+            addCuda(options);
         }
+        return options;
     }
 
     private static void addCuda(OrtSession.SessionOptions options) {
         try {
             options.addCUDA(0);
         } catch (OrtException | UnsatisfiedLinkError | IllegalArgumentException e) {
+            options.close();
             throw new DeviceUnavailableException("--device cuda: ONNX Runtime's CUDA provider is not available ("
-                    + e.getMessage().lines().findFirst().orElse("") + "); it needs the onnxruntime_gpu build, "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + "); it needs the onnxruntime_gpu build, "
                     + "an NVIDIA driver, CUDA 12 and cuDNN 9 on the library path");
         }
     }

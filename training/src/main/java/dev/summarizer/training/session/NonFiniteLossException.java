@@ -1,0 +1,15 @@
+package dev.summarizer.training.session;
+
+/** The loss of a training step was NaN or infinite: training cannot go on from these parameters. */
+public class NonFiniteLossException extends RuntimeException {
+    private final long step;
+
+    public NonFiniteLossException(long step, double loss) {
+        super("the loss became " + loss + " at step " + step + " (try a lower --learning-rate, or --max-grad-norm)");
+        this.step = step;
+    }
+
+    public long step() {
+        return step;
+    }
+}

@@ -1,0 +1,113 @@
+package dev.summarizer.training.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.summarizer.model.FloatTensor;
+import dev.summarizer.model.ModelFolder;
+import dev.summarizer.model.ModelFormatException;
+import dev.summarizer.model.ParameterSpec;
+import dev.summarizer.model.Safetensors;
+import dev.summarizer.model.StagingDirectory;
+import dev.summarizer.model.T5Config;
+import dev.summarizer.model.T5ParameterLayout;
+import dev.summarizer.model.T5Weights;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A training checkpoint folder: {@code config.json} and {@code model.safetensors} (a model folder's, so the
+ * parameters load anywhere), {@code optimizer.safetensors} with AdamW's moments ({@code exp_avg.<name>},
+ * {@code exp_avg_sq.<name>}), and {@code trainer_state.json} with the step and whatever the trainer records.
+ * Written beside its target and renamed into place, so a failure leaves the previous checkpoint intact.
+ */
+public record TrainingCheckpoint(Path dir, T5Weights weights, Map<String, FloatTensor> firstMoments,
+        Map<String, FloatTensor> secondMoments, long step, ObjectNode trainerState) {
+
+    public static final String OPTIMIZER = "optimizer.safetensors";
+    public static final String TRAINER_STATE = "trainer_state.json";
+    private static final String FIRST = "exp_avg.";
+    private static final String SECOND = "exp_avg_sq.";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static void write(Path dir, T5Config config, T5ParameterLayout layout, TensorBuffers params, TensorBuffers first,
+            TensorBuffers second, long step, ObjectNode trainerState) throws IOException {
+        try (StagingDirectory staging = StagingDirectory.forTarget(dir)) {
+            Files.writeString(staging.resolve(ModelFolder.CONFIG), ModelFolder.pretty(config.json()));
+            Safetensors.writeBuffers(staging.resolve(ModelFolder.WEIGHTS), params.forWriting(""));
+            Map<String, Safetensors.Buffer> moments = new LinkedHashMap<>(first.forWriting(FIRST));
+            moments.putAll(second.forWriting(SECOND));
+            Safetensors.writeBuffers(staging.resolve(OPTIMIZER), moments);
+            ObjectNode state = trainerState != null ? trainerState.deepCopy() : JSON.createObjectNode();
+            state.put("step", step);
+            state.put("separate_lm_head", layout.hasSeparateLmHead());
+            Files.writeString(staging.resolve(TRAINER_STATE), ModelFolder.pretty(state));
+            staging.commit();
+        }
+    }
+
+    /**
+     * Reads a checkpoint, checking it against {@code expected} when given: a checkpoint of another
+     * architecture is reported by the first field or tensor that differs.
+     */
+    public static TrainingCheckpoint read(Path dir, T5Config expected) {
+        if (!Files.isDirectory(dir)) {
+            throw new ModelFormatException(dir + ": checkpoint folder not found");
+        }
+        T5Config config = T5Config.read(dir.resolve(ModelFolder.CONFIG));
+        if (expected != null) {
+            checkSameArchitecture(dir, expected, config);
+        }
+        T5Weights weights = T5Weights.read(dir.resolve(ModelFolder.WEIGHTS), config);
+        Map<String, FloatTensor> moments = Safetensors.read(dir.resolve(OPTIMIZER));
+        Map<String, FloatTensor> first = new LinkedHashMap<>();
+        Map<String, FloatTensor> second = new LinkedHashMap<>();
+        for (ParameterSpec spec : weights.layout().specs()) {
+            first.put(spec.name(), moment(dir, moments, FIRST + spec.name(), spec));
+            second.put(spec.name(), moment(dir, moments, SECOND + spec.name(), spec));
+        }
+        Path statePath = dir.resolve(TRAINER_STATE);
+        JsonNode state;
+        try {
+            state = JSON.readTree(statePath.toFile());
+        } catch (IOException e) {
+            throw new ModelFormatException(statePath + ": missing or not valid JSON");
+        }
+        if (state == null || !state.path("step").canConvertToLong()) {
+            throw new ModelFormatException(statePath + ": no step");
+        }
+        return new TrainingCheckpoint(dir, weights, first, second, state.get("step").asLong(), (ObjectNode) state);
+    }
+
+    private static FloatTensor moment(Path dir, Map<String, FloatTensor> moments, String name, ParameterSpec spec) {
+        FloatTensor t = moments.get(name);
+        if (t == null || !t.hasShape(spec.shape())) {
+            throw new ModelFormatException(dir.resolve(OPTIMIZER) + ": " + (t == null ? "missing tensor " : "mis-shaped tensor ")
+                    + name + " (expected shape " + java.util.Arrays.toString(spec.shape()) + ")");
+        }
+        return t;
+    }
+
+    private static void checkSameArchitecture(Path dir, T5Config expected, T5Config found) {
+        String[][] fields = {
+            {"d_model", "" + expected.dModel(), "" + found.dModel()},
+            {"d_kv", "" + expected.dKv(), "" + found.dKv()},
+            {"d_ff", "" + expected.dFf(), "" + found.dFf()},
+            {"num_layers", "" + expected.numLayers(), "" + found.numLayers()},
+            {"num_decoder_layers", "" + expected.numDecoderLayers(), "" + found.numDecoderLayers()},
+            {"num_heads", "" + expected.numHeads(), "" + found.numHeads()},
+            {"vocab_size", "" + expected.vocabSize(), "" + found.vocabSize()},
+            {"feed_forward_proj", expected.activation() + "/" + expected.gatedActivation(),
+                found.activation() + "/" + found.gatedActivation()},
+        };
+        for (String[] f : fields) {
+            if (!f[1].equals(f[2])) {
+                throw new ModelFormatException(dir.resolve(ModelFolder.CONFIG) + ": the checkpoint is of another architecture ("
+                        + f[0] + " " + f[2] + ", the model has " + f[1] + ")");
+            }
+        }
+    }
+}

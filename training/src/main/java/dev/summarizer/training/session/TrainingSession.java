@@ -1,0 +1,320 @@
+package dev.summarizer.training.session;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.summarizer.artifacts.ArtifactNames;
+import dev.summarizer.artifacts.OptimizerGraph;
+import dev.summarizer.artifacts.TrainingGraphs;
+import dev.summarizer.model.FloatTensor;
+import dev.summarizer.model.ParameterSpec;
+import dev.summarizer.model.T5Config;
+import dev.summarizer.model.T5ParameterLayout;
+import dev.summarizer.model.T5Weights;
+import dev.summarizer.onnx.DType;
+import dev.summarizer.onnx.Dim;
+import dev.summarizer.onnx.Graph;
+import dev.summarizer.onnx.OnnxModelWriter;
+import dev.summarizer.onnx.Value;
+import dev.summarizer.runtime.Device;
+import dev.summarizer.runtime.Sessions;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.nio.LongBuffer;
+import java.nio.DoubleBuffer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Drives the training artifacts with ONNX Runtime: {@link #trainStep} runs the training model on a micro-batch
+ * and adds its gradients up, {@link #optimizerStep} clips them and applies AdamW, {@link #evalStep} runs the eval
+ * model. Parameters, gradients and moments live in native buffers that every run reads and writes in place
+ * (pinned outputs), so a step copies none of them.
+ *
+ * <p>Dropout masks come from the training model's seeded Dropout nodes, which draw a new mask every run. The
+ * stream restarts, from a seed derived from the run's seed and the step, whenever {@link #restartDropout} is
+ * called (the trainer calls it at every checkpoint): an interrupted run resumed from a checkpoint continues
+ * with exactly the masks the uninterrupted run used.
+ */
+public final class TrainingSession implements AutoCloseable {
+    private final OrtEnvironment env = Sessions.environment();
+    private final T5Config config;
+    private final T5ParameterLayout layout;
+    private final TrainingSettings settings;
+    private final Device device;
+    private final int threads;
+    private final TensorBuffers params;
+    private final TensorBuffers grads;
+    private final TensorBuffers firstMoments;
+    private final TensorBuffers secondMoments;
+    private TensorBuffers microBatchGrads;
+    private OrtSession training;
+    private final OrtSession eval;
+    private final OrtSession optimizer;
+    private OrtSession accumulate;
+    private int microBatches;
+    private long step;
+
+    private TrainingSession(T5Config config, T5ParameterLayout layout, TrainingSettings settings, Device device, int threads)
+            throws OrtException {
+        this.config = config;
+        this.layout = layout;
+        this.settings = settings;
+        this.device = device;
+        this.threads = threads;
+        List<ParameterSpec> specs = layout.specs();
+        this.params = new TensorBuffers(env, specs);
+        this.grads = new TensorBuffers(env, specs);
+        this.firstMoments = new TensorBuffers(env, specs);
+        this.secondMoments = new TensorBuffers(env, specs);
+        this.eval = open(TrainingGraphs.eval(config, layout, settings.labelSmoothing()));
+        this.optimizer = open(OptimizerGraph.adamW(layout, settings.adamW()));
+        this.training = openTraining();
+    }
+
+    /** A session starting from {@code weights} with zero moments at step 0. */
+    public static TrainingSession create(T5Weights weights, TrainingSettings settings, Device device, int threads)
+            throws OrtException {
+        TrainingSession session = new TrainingSession(weights.config(), weights.layout(), settings, device, threads);
+        session.params.load(weights.tensors());
+        return session;
+    }
+
+    /** A session continuing from a checkpoint: its parameters, moments and step. */
+    public static TrainingSession resume(TrainingCheckpoint checkpoint, TrainingSettings settings, Device device,
+            int threads) throws OrtException {
+        T5Weights weights = checkpoint.weights();
+        TrainingSession session = new TrainingSession(weights.config(), weights.layout(), settings, device, threads);
+        session.params.load(weights.tensors());
+        session.firstMoments.load(checkpoint.firstMoments());
+        session.secondMoments.load(checkpoint.secondMoments());
+        session.step = checkpoint.step();
+        session.restartDropout();
+        return session;
+    }
+
+    private OrtSession open(Graph graph) throws OrtException {
+        return Sessions.open(OnnxModelWriter.toModel(graph).toByteArray(), device, threads);
+    }
+
+    private OrtSession openTraining() throws OrtException {
+        long seed = settings.seed() * 1_000_003L + step;
+        return open(TrainingGraphs.training(config, layout, settings.dropout(), seed, settings.labelSmoothing()));
+    }
+
+    /**
+     * Restarts the dropout masks from a seed that depends only on the run's seed and the current step. A no-op
+     * without dropout.
+     */
+    public void restartDropout() throws OrtException {
+        if (settings.dropout() == 0) {
+            return;
+        }
+        training.close();
+        training = openTraining();
+    }
+
+    /**
+     * Forward and backward on one micro-batch; its gradients are added to those of the micro-batches since
+     * the last optimizer step. Returns the micro-batch's mean token loss.
+     *
+     * @throws NonFiniteLossException when the loss is NaN or infinite (the parameters are left as they were)
+     */
+    public double trainStep(Batch batch) throws OrtException {
+        boolean first = microBatches == 0;
+        if (!first && microBatchGrads == null) {
+            microBatchGrads = new TensorBuffers(env, layout.specs());
+        }
+        TensorBuffers target = first ? grads : microBatchGrads;
+        Map<String, OnnxTensor> pinned = new HashMap<>();
+        for (ParameterSpec spec : layout.specs()) {
+            pinned.put(ArtifactNames.gradient(spec.name()), target.tensor(spec.name()));
+        }
+        double loss;
+        try (BatchTensors inputs = new BatchTensors(batch);
+                OrtSession.Result result = training.run(inputs.with(params.tensors()), Set.of(ArtifactNames.LOSS), pinned)) {
+            loss = scalar(result, ArtifactNames.LOSS);
+        }
+        if (!Double.isFinite(loss)) {
+            throw new NonFiniteLossException(step + 1, loss);
+        }
+        if (!first) {
+            addMicroBatchGradients();
+        }
+        microBatches++;
+        return loss;
+    }
+
+    /** The eval model's loss on a batch (no dropout, no gradients). */
+    public double evalStep(Batch batch) throws OrtException {
+        try (BatchTensors inputs = new BatchTensors(batch);
+                OrtSession.Result result = eval.run(inputs.with(params.tensors()))) {
+            return scalar(result, ArtifactNames.LOSS);
+        }
+    }
+
+    /** What an optimizer step did: the update's number (1 for the first), the rate, the gradient norm. */
+    public record OptimizerStep(long step, double learningRate, double gradNorm) {}
+
+    /**
+     * Averages the accumulated gradients over the micro-batches, clips their global norm, applies AdamW with
+     * {@code learningRate}, and starts a new accumulation.
+     */
+    public OptimizerStep optimizerStep(double learningRate) throws OrtException {
+        if (microBatches == 0) {
+            throw new IllegalStateException("no trainStep since the last optimizer step");
+        }
+        Map<String, OnnxTensor> inputs = new HashMap<>();
+        Map<String, OnnxTensor> pinned = new HashMap<>();
+        double gradNorm;
+        try (OnnxTensor rate = OnnxTensor.createTensor(env, DoubleBuffer.wrap(new double[] {learningRate}), new long[0]);
+                OnnxTensor stepTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[] {step + 1}), new long[0]);
+                OnnxTensor scale = OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[] {1.0f / microBatches}), new long[0]);
+                OnnxTensor maxNorm = OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[] {(float) settings.maxGradNorm()}), new long[0])) {
+            inputs.put(ArtifactNames.LEARNING_RATE, rate);
+            inputs.put(ArtifactNames.STEP, stepTensor);
+            inputs.put(ArtifactNames.GRAD_SCALE, scale);
+            inputs.put(ArtifactNames.MAX_GRAD_NORM, maxNorm);
+            for (ParameterSpec spec : layout.specs()) {
+                String name = spec.name();
+                inputs.put(name, params.tensor(name));
+                inputs.put(ArtifactNames.gradient(name), grads.tensor(name));
+                inputs.put(ArtifactNames.firstMoment(name), firstMoments.tensor(name));
+                inputs.put(ArtifactNames.secondMoment(name), secondMoments.tensor(name));
+                // Written in place: each output is computed elementwise from inputs read before it.
+                pinned.put(ArtifactNames.updated(name), params.tensor(name));
+                pinned.put(ArtifactNames.updated(ArtifactNames.firstMoment(name)), firstMoments.tensor(name));
+                pinned.put(ArtifactNames.updated(ArtifactNames.secondMoment(name)), secondMoments.tensor(name));
+            }
+            try (OrtSession.Result result = optimizer.run(inputs, Set.of(ArtifactNames.GRAD_NORM), pinned)) {
+                gradNorm = scalar(result, ArtifactNames.GRAD_NORM);
+            }
+        }
+        microBatches = 0;
+        step++;
+        return new OptimizerStep(step, learningRate, gradNorm);
+    }
+
+    /** gradients += micro-batch gradients, in place, by a small graph of Adds. */
+    private void addMicroBatchGradients() throws OrtException {
+        if (accumulate == null) {
+            Graph g = new Graph("accumulate");
+            for (ParameterSpec spec : layout.specs()) {
+                Dim[] dims = new Dim[spec.shape().length];
+                for (int i = 0; i < dims.length; i++) {
+                    dims[i] = Dim.of(spec.shape()[i]);
+                }
+                Value sum = g.input("sum." + spec.name(), DType.FLOAT, dims);
+                Value part = g.input("part." + spec.name(), DType.FLOAT, dims);
+                g.output("new." + spec.name(), g.add(sum, part));
+            }
+            accumulate = Sessions.open(OnnxModelWriter.toModel(g).toByteArray(), Device.CPU, threads);
+        }
+        Map<String, OnnxTensor> inputs = new HashMap<>();
+        Map<String, OnnxTensor> pinned = new HashMap<>();
+        for (ParameterSpec spec : layout.specs()) {
+            inputs.put("sum." + spec.name(), grads.tensor(spec.name()));
+            inputs.put("part." + spec.name(), microBatchGrads.tensor(spec.name()));
+            pinned.put("new." + spec.name(), grads.tensor(spec.name()));
+        }
+        accumulate.run(inputs, Set.of(), pinned).close();
+    }
+
+    private static double scalar(OrtSession.Result result, String name) throws OrtException {
+        OnnxTensor t = (OnnxTensor) result.get(name).orElseThrow(() -> new IllegalStateException("no output " + name));
+        Object value = t.getValue();
+        return value instanceof Float f ? f : (Double) value;
+    }
+
+    /** Optimizer steps taken so far. */
+    public long step() {
+        return step;
+    }
+
+    /** Micro-batches whose gradients wait for the next optimizer step. */
+    public int pendingMicroBatches() {
+        return microBatches;
+    }
+
+    public T5Config config() {
+        return config;
+    }
+
+    public TrainingSettings settings() {
+        return settings;
+    }
+
+    /** A copy of the current parameters. */
+    public T5Weights weights() {
+        return new T5Weights(config, params.copy());
+    }
+
+    /** A copy of the gradients added up since the last optimizer step. */
+    public Map<String, FloatTensor> gradients() {
+        return grads.copy();
+    }
+
+    /** Writes the parameters, moments and step (plus {@code trainerState}) as a checkpoint folder, atomically. */
+    public void saveCheckpoint(Path dir, ObjectNode trainerState) throws IOException {
+        TrainingCheckpoint.write(dir, config, layout, params, firstMoments, secondMoments, step, trainerState);
+    }
+
+    @Override
+    public void close() throws OrtException {
+        training.close();
+        eval.close();
+        optimizer.close();
+        if (accumulate != null) {
+            accumulate.close();
+        }
+        params.close();
+        grads.close();
+        firstMoments.close();
+        secondMoments.close();
+        if (microBatchGrads != null) {
+            microBatchGrads.close();
+        }
+    }
+
+    /** A batch's three int64 tensors, alongside the parameters. */
+    private final class BatchTensors implements AutoCloseable {
+        private final OnnxTensor inputIds;
+        private final OnnxTensor attentionMask;
+        private final OnnxTensor labels;
+
+        BatchTensors(Batch batch) throws OrtException {
+            inputIds = longs(batch.inputIds());
+            attentionMask = longs(batch.attentionMask());
+            labels = longs(batch.labels());
+        }
+
+        Map<String, OnnxTensor> with(Map<String, OnnxTensor> parameters) {
+            Map<String, OnnxTensor> all = new HashMap<>(parameters);
+            all.put(ArtifactNames.INPUT_IDS, inputIds);
+            all.put(ArtifactNames.ATTENTION_MASK, attentionMask);
+            all.put(ArtifactNames.LABELS, labels);
+            return all;
+        }
+
+        private OnnxTensor longs(long[][] rows) throws OrtException {
+            int width = rows[0].length;
+            long[] flat = new long[rows.length * width];
+            for (int i = 0; i < rows.length; i++) {
+                System.arraycopy(rows[i], 0, flat, i * width, width);
+            }
+            return OnnxTensor.createTensor(env, LongBuffer.wrap(flat), new long[] {rows.length, width});
+        }
+
+        @Override
+        public void close() {
+            inputIds.close();
+            attentionMask.close();
+            labels.close();
+        }
+    }
+}

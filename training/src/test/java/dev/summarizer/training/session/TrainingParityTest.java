@@ -1,0 +1,80 @@
+package dev.summarizer.training.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.summarizer.artifacts.AdamWSettings;
+import dev.summarizer.model.FloatTensor;
+import dev.summarizer.model.ModelFolder;
+import dev.summarizer.model.Safetensors;
+import dev.summarizer.model.T5Weights;
+import dev.summarizer.runtime.Device;
+import dev.summarizer.testing.Fixtures;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The training artifacts against PyTorch (scripts/reference/training_fixtures.py, dropout 0): the loss, every
+ * parameter's gradient, and the parameters after three optimizer steps with the Trainer's AdamW grouping,
+ * linear warmup schedule and global-norm clipping.
+ */
+class TrainingParityTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"relu-tied", "gated-untied"})
+    void lossGradientsAndThreeAdamWStepsMatchPyTorch(String arch) throws Exception {
+        JsonNode fixture = Fixtures.json(Fixtures.fixture(arch + "-training.json"));
+        JsonNode s = fixture.get("settings");
+        T5Weights weights = ModelFolder.open(Fixtures.fixture(arch)).readWeights();
+        TrainingSettings settings = new TrainingSettings(0, 1, 0,
+                new AdamWSettings(s.get("adam_beta1").asDouble(), s.get("adam_beta2").asDouble(),
+                        s.get("adam_epsilon").asDouble(), s.get("weight_decay").asDouble()),
+                s.get("max_grad_norm").asDouble());
+        LearningRateSchedule schedule = new LearningRateSchedule(LearningRateSchedule.Kind.LINEAR,
+                s.get("learning_rate").asDouble(), s.get("warmup_steps").asLong(), s.get("total_steps").asLong());
+
+        try (TrainingSession session = TrainingSession.create(weights, settings, Device.CPU, 0)) {
+            for (int k = 0; k < s.get("steps").asInt(); k++) {
+                double loss = session.trainStep(batch(fixture.get("batches").get(k)));
+                JsonNode expected = fixture.get("steps").get(k);
+                assertEquals(expected.get("loss").asDouble(), loss, 1e-5 * Math.abs(loss), arch + " loss at step " + k);
+                if (k == 0) {
+                    assertEquals(fixture.get("loss").asDouble(), loss, 1e-5 * Math.abs(loss), arch + " loss");
+                    assertClose(Safetensors.read(Fixtures.fixture(arch + "-grads.safetensors")), session.gradients(), 1e-4,
+                            arch + " gradient");
+                }
+                TrainingSession.OptimizerStep step = session.optimizerStep(schedule.rate(k));
+                assertEquals(expected.get("learning_rate").asDouble(), step.learningRate(), 1e-12, arch + " rate at step " + k);
+                assertEquals(expected.get("grad_norm").asDouble(), step.gradNorm(), 1e-4 * step.gradNorm(), arch + " grad norm at step " + k);
+            }
+            assertClose(Safetensors.read(Fixtures.fixture(arch + "-after-3-steps.safetensors")), session.weights().tensors(),
+                    1e-5, arch + " parameters after 3 steps");
+        }
+    }
+
+    /** Every tensor within {@code relative} of the reference in L2 norm: ||a - b|| <= relative * ||b||. */
+    static void assertClose(Map<String, FloatTensor> expected, Map<String, FloatTensor> actual, double relative, String what) {
+        assertEquals(expected.keySet(), actual.keySet(), what + ": tensor names");
+        for (String name : expected.keySet()) {
+            float[] e = expected.get(name).data();
+            float[] a = actual.get(name).data();
+            double diff = 0;
+            double norm = 0;
+            for (int i = 0; i < e.length; i++) {
+                diff += ((double) e[i] - a[i]) * ((double) e[i] - a[i]);
+                norm += (double) e[i] * e[i];
+            }
+            diff = Math.sqrt(diff);
+            norm = Math.sqrt(norm);
+            assertTrue(diff <= relative * norm || (norm == 0 && diff == 0),
+                    String.format("%s %s: |difference| %.3g is %.3g of |reference| %.3g", what, name, diff, diff / norm, norm));
+        }
+    }
+
+    static Batch batch(JsonNode b) {
+        return new Batch(Fixtures.longMatrix(b.get("input_ids")), Fixtures.longMatrix(b.get("attention_mask")),
+                Fixtures.longMatrix(b.get("labels")));
+    }
+}
