@@ -41,13 +41,12 @@ public final class OptimizerGraph {
         }
 
         // Clipping as torch.nn.utils.clip_grad_norm_: total = ||(||g_1||, ..., ||g_n||)||, coefficient
-        // max / (total + 1e-6) capped at 1, applied to every gradient.
-        List<Value> scaled = new ArrayList<>();
+        // max / (total + 1e-6) capped at 1, applied to every gradient. The gradients are scaled where they are
+        // used rather than all at once: the norms need every gradient before any update, and scaled copies of
+        // them all would stay alive until the end.
         Value squares = null;
         for (State s : states) {
-            Value grad = g.mul(s.grad, gradScale);
-            scaled.add(grad);
-            Value norm = g.sqrt(g.reduceSum(g.mul(grad, grad), false, allAxes(grad.rank())));
+            Value norm = g.mul(g.sqrt(g.reduceSum(g.mul(s.grad, s.grad), false, allAxes(s.grad.rank()))), gradScale);
             Value square = g.mul(norm, norm);
             squares = squares == null ? square : g.add(squares, square);
         }
@@ -69,9 +68,9 @@ public final class OptimizerGraph {
         Value oneMinusBeta2 = g.scalar(DType.FLOAT, 1 - settings.beta2());
         Value epsilon = g.scalar(DType.FLOAT, settings.epsilon());
 
-        for (int i = 0; i < states.size(); i++) {
-            State s = states.get(i);
-            Value grad = g.mul(scaled.get(i), clip);
+        Value gradFactor = g.mul(gradScale, clip);
+        for (State s : states) {
+            Value grad = g.mul(s.grad, gradFactor);
             Value param = s.spec.kind().decays() && settings.weightDecay() != 0 ? g.mul(s.param, decayFactor) : s.param;
             // exp_avg.lerp_(grad, 1 - beta1): m + (1 - beta1) (g - m)
             Value m = g.add(s.m, g.mul(oneMinusBeta1, g.sub(grad, s.m)));

@@ -52,7 +52,8 @@ final class GradientRules {
             entry("Expand", (b, n, dy, need) -> new Value[] {b.reduceToShape(dy.get(0), n.input(0))}),
             entry("Concat", GradientRules::concat),
             entry("Slice", GradientRules::slice),
-            entry("Dropout", GradientRules::dropout));
+            entry("Dropout", GradientRules::dropout),
+            entry("SoftmaxCrossEntropyLoss", GradientRules::softmaxCrossEntropy));
 
     // ---------------------------------------------------------------------------------------------
     // Elementwise
@@ -319,6 +320,39 @@ final class GradientRules {
             r[i] = i;
         }
         return r;
+    }
+
+    /**
+     * Mean softmax cross-entropy over the counted rows. From the loss: (softmax - onehot(label)) * dL / count
+     * on counted rows, zero on ignored ones; the -1 at each label is added into the softmax with a
+     * ScatterElements, so no one-hot tensor is built. From the log-probabilities, if used too:
+     * dLP - softmax * sum(dLP).
+     */
+    private static Value[] softmaxCrossEntropy(GradientBuilder b, Node n, List<Value> dy, boolean[] need) {
+        if (!"mean".equals(n.attributes().get("reduction")) || n.inputs().size() > 2) {
+            throw new UnsupportedOperationException("SoftmaxCrossEntropyLoss: gradients only for mean reduction without weights");
+        }
+        Graph g = b.g;
+        Value labels = n.input(1);
+        Value logProbs = n.outputs().get(1);
+        Value softmax = g.exp(logProbs);
+        long ignore = n.longAttribute("ignore_index", Long.MIN_VALUE);
+        Value counted = g.not(g.equal(labels, g.scalar(DType.INT64, ignore)));
+        Value result = null;
+        if (dy.get(0) != null) {
+            Value safeLabels = g.unsqueeze(g.where(counted, labels, g.scalar(DType.INT64, 0)), 1);
+            Value mask = g.unsqueeze(g.cast(counted, softmax.type()), 1);
+            Value minusOnes = g.neg(mask);
+            Value shifted = g.scatterElementsAdd(softmax, safeLabels, minusOnes, 1);
+            Value count = g.reduceSum(mask, false, 0, 1);
+            result = g.mul(shifted, g.mul(mask, g.div(dy.get(0), count)));
+        }
+        if (dy.get(1) != null) {
+            Value d = dy.get(1);
+            Value fromLogProbs = g.sub(d, g.mul(softmax, g.reduceSum(d, true, 1)));
+            result = result == null ? fromLogProbs : g.add(result, fromLogProbs);
+        }
+        return new Value[] {result, null};
     }
 
     /** Kept elements pass dY scaled by 1/(1-ratio), as the forward scaled them. */

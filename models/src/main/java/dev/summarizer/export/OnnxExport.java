@@ -62,14 +62,24 @@ public final class OnnxExport {
             }
             return;
         }
+        exportFolder(weights, model, out, progress);
+    }
+
+    /**
+     * Writes {@code weights} as a complete model folder at {@code out}: config.json, model.safetensors, the
+     * generation_config.json and tokenizer files of {@code source} (a default generation config when it has
+     * none), and the four ONNX files. {@code out} is replaced only when everything is written.
+     */
+    public static void exportFolder(T5Weights weights, ModelFolder source, Path out, Consumer<String> progress)
+            throws IOException {
         try (StagingDirectory staging = StagingDirectory.forTarget(out)) {
-            Path generation = model.file(ModelFolder.GENERATION_CONFIG);
+            Path generation = source.file(ModelFolder.GENERATION_CONFIG);
             ModelFolder.writeModel(staging.path(), weights,
-                    Files.exists(generation) ? null : ModelFolder.defaultGenerationConfig(config));
+                    Files.exists(generation) ? null : ModelFolder.defaultGenerationConfig(weights.config()));
             if (Files.exists(generation)) {
                 Files.copy(generation, staging.resolve(ModelFolder.GENERATION_CONFIG));
             }
-            TokenizerFiles.copyPresent(model.dir(), staging.path());
+            TokenizerFiles.copyPresent(source.dir(), staging.path());
             Path onnx = Files.createDirectory(staging.resolve(OptimumLayout.ONNX_FOLDER));
             writeOnnxFiles(weights, onnx, progress);
             staging.commit();

@@ -562,6 +562,18 @@ public final class Graph {
         return op("ScatterND", List.of(data, indices, updates), Map.of("reduction", "add"), data.type(), data.shape());
     }
 
+    /**
+     * SoftmaxCrossEntropyLoss with mean reduction over the rows whose label is not {@code ignoreIndex}:
+     * {@code scores [n, classes]}, {@code labels [n]}; returns the loss and the log-probabilities.
+     */
+    public List<Value> softmaxCrossEntropy(Value scores, Value labels, long ignoreIndex) {
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        attributes.put("reduction", "mean");
+        attributes.put("ignore_index", ignoreIndex);
+        return op("SoftmaxCrossEntropyLoss", List.of(scores, labels), attributes, List.of(scores.type(), scores.type()),
+                List.of(Shape.scalar(), scores.shape()));
+    }
+
     /** The number of elements of {@code x}, an int64 scalar. */
     public Value sizeOf(Value x) {
         return op("Size", List.of(x), Map.of(), DType.INT64, Shape.scalar());

@@ -35,6 +35,18 @@ public final class Sessions {
         }
     }
 
+    /**
+     * A session for a training graph. ONNX Runtime's memory pattern (one block planned for all intermediate
+     * tensors of a shape) made t5-small training steps 25% slower and 50% larger in peak memory (measured at
+     * batch 8, 512 source and 128 target tokens), so it is off here.
+     */
+    public static OrtSession openForTraining(byte[] model, Device device, int threads) throws OrtException {
+        try (OrtSession.SessionOptions options = options(device, threads)) {
+            options.setMemoryPatternOptimization(false);
+            return environment().createSession(model, options);
+        }
+    }
+
     /** A CPU session for a small graph built in memory. */
     public static OrtSession open(byte[] model, int threads) throws OrtException {
         return open(model, Device.CPU, threads);

@@ -6,6 +6,7 @@ import dev.summarizer.onnx.Dim;
 import dev.summarizer.onnx.Graph;
 import dev.summarizer.onnx.Shape;
 import dev.summarizer.onnx.Value;
+import java.util.List;
 
 /**
  * The sequence-to-sequence training objective as transformers computes it: token cross-entropy averaged over
@@ -20,25 +21,23 @@ public final class T5Loss {
     /**
      * Mean cross-entropy of {@code logits [batch, length, vocab]} against {@code labels [batch, length]}
      * (int64, -100 ignored). With smoothing e: (1 - e) * nll + e * mean over classes of -log p, both averaged
-     * over the counted tokens (transformers' LabelSmoother).
+     * over the counted tokens (transformers' LabelSmoother). One SoftmaxCrossEntropyLoss node computes the
+     * log-probabilities and the mean; its gradient rule needs no one-hot or zero tensor of the logits' size.
      */
     public static Value crossEntropy(Graph g, Value logits, Value labels, double smoothing) {
         try (var scope = g.scope("loss")) {
-            Value logProbs = g.logSoftmax(logits, -1);
-            Value counted = g.not(g.equal(labels, g.scalar(DType.INT64, IGNORE_INDEX)));
-            Value safeLabels = g.where(counted, labels, g.scalar(DType.INT64, 0));
-            Value picked = g.squeeze(g.gatherElements(logProbs, g.unsqueeze(safeLabels, -1), -1), -1);
-            Value mask = g.cast(counted, logits.type());
-            // At least one counted token, so that a batch of padding gives 0 rather than 0/0.
-            Value count = g.max(g.reduceSum(mask, false, 0, 1), g.scalarLike(mask, 1));
-            Value nll = g.div(g.neg(g.reduceSum(g.mul(picked, mask), false, 0, 1)), count);
+            long vocab = logits.dim(-1).size();
+            Value rows = g.reshape(logits, -1, vocab);
+            Value flatLabels = g.reshape(labels, -1);
+            List<Value> ce = g.softmaxCrossEntropy(rows, flatLabels, IGNORE_INDEX);
+            Value nll = ce.get(0);
             if (smoothing == 0) {
                 return nll;
             }
-            long vocab = logits.dim(-1).size();
-            Value perToken = g.neg(g.reduceSum(logProbs, false, -1));
-            Value smoothed = g.div(g.reduceSum(g.mul(perToken, mask), false, 0, 1),
-                    g.mul(count, g.scalarLike(mask, vocab)));
+            Value mask = g.cast(g.not(g.equal(flatLabels, g.scalar(DType.INT64, IGNORE_INDEX))), logits.type());
+            Value count = g.max(g.reduceSum(mask, false, 0), g.scalarLike(mask, 1));
+            Value perToken = g.neg(g.reduceSum(ce.get(1), false, -1));
+            Value smoothed = g.div(g.reduceSum(g.mul(perToken, mask), false, 0), g.mul(count, g.scalarLike(mask, vocab)));
             return g.add(g.mul(g.scalarLike(nll, 1 - smoothing), nll), g.mul(g.scalarLike(nll, smoothing), smoothed));
         }
     }

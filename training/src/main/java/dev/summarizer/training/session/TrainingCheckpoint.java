@@ -35,11 +35,33 @@ public record TrainingCheckpoint(Path dir, T5Weights weights, Map<String, FloatT
 
     static void write(Path dir, T5Config config, T5ParameterLayout layout, TensorBuffers params, TensorBuffers first,
             TensorBuffers second, long step, ObjectNode trainerState) throws IOException {
+        write(dir, config, layout, params.forWriting(""), first.forWriting(FIRST), second.forWriting(SECOND), step, trainerState);
+    }
+
+    /** The checkpoint a training run starts from: the model's parameters, zero moments, step 0. */
+    public static void writeInitial(Path dir, T5Weights weights, ObjectNode trainerState) throws IOException {
+        Map<String, Safetensors.Buffer> params = new LinkedHashMap<>();
+        Map<String, Safetensors.Buffer> first = new LinkedHashMap<>();
+        Map<String, Safetensors.Buffer> second = new LinkedHashMap<>();
+        for (ParameterSpec spec : weights.layout().specs()) {
+            FloatTensor t = weights.tensor(spec.name());
+            params.put(spec.name(), new Safetensors.Buffer(t.shape(), java.nio.FloatBuffer.wrap(t.data())));
+            // One zero buffer serves both moments: they are only read.
+            Safetensors.Buffer zeros = new Safetensors.Buffer(t.shape(), java.nio.FloatBuffer.allocate(t.size()));
+            first.put(FIRST + spec.name(), zeros);
+            second.put(SECOND + spec.name(), zeros);
+        }
+        write(dir, weights.config(), weights.layout(), params, first, second, 0, trainerState);
+    }
+
+    private static void write(Path dir, T5Config config, T5ParameterLayout layout, Map<String, Safetensors.Buffer> params,
+            Map<String, Safetensors.Buffer> first, Map<String, Safetensors.Buffer> second, long step,
+            ObjectNode trainerState) throws IOException {
         try (StagingDirectory staging = StagingDirectory.forTarget(dir)) {
             Files.writeString(staging.resolve(ModelFolder.CONFIG), ModelFolder.pretty(config.json()));
-            Safetensors.writeBuffers(staging.resolve(ModelFolder.WEIGHTS), params.forWriting(""));
-            Map<String, Safetensors.Buffer> moments = new LinkedHashMap<>(first.forWriting(FIRST));
-            moments.putAll(second.forWriting(SECOND));
+            Safetensors.writeBuffers(staging.resolve(ModelFolder.WEIGHTS), params);
+            Map<String, Safetensors.Buffer> moments = new LinkedHashMap<>(first);
+            moments.putAll(second);
             Safetensors.writeBuffers(staging.resolve(OPTIMIZER), moments);
             ObjectNode state = trainerState != null ? trainerState.deepCopy() : JSON.createObjectNode();
             state.put("step", step);

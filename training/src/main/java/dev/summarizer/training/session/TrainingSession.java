@@ -7,7 +7,9 @@ import ai.onnxruntime.OrtSession;
 import dev.summarizer.artifacts.ArtifactNames;
 import dev.summarizer.artifacts.OptimizerGraph;
 import dev.summarizer.artifacts.TrainingGraphs;
+import dev.summarizer.export.OnnxExport;
 import dev.summarizer.model.FloatTensor;
+import dev.summarizer.model.ModelFolder;
 import dev.summarizer.model.ParameterSpec;
 import dev.summarizer.model.T5Config;
 import dev.summarizer.model.T5ParameterLayout;
@@ -48,6 +50,7 @@ public final class TrainingSession implements AutoCloseable {
     private final TrainingSettings settings;
     private final Device device;
     private final int threads;
+    private final Path artifacts;
     private final TensorBuffers params;
     private final TensorBuffers grads;
     private final TensorBuffers firstMoments;
@@ -60,21 +63,65 @@ public final class TrainingSession implements AutoCloseable {
     private int microBatches;
     private long step;
 
+    /** A session whose graphs are built here from the configuration (and can restart their dropout). */
     private TrainingSession(T5Config config, T5ParameterLayout layout, TrainingSettings settings, Device device, int threads)
             throws OrtException {
+        this(config, layout, settings, device, threads, null);
+    }
+
+    /** {@code artifacts} non-null: the three models are read from an artifacts folder instead. */
+    private TrainingSession(T5Config config, T5ParameterLayout layout, TrainingSettings settings, Device device, int threads,
+            Path artifacts) throws OrtException {
         this.config = config;
         this.layout = layout;
         this.settings = settings;
         this.device = device;
         this.threads = threads;
+        this.artifacts = artifacts;
         List<ParameterSpec> specs = layout.specs();
         this.params = new TensorBuffers(env, specs);
         this.grads = new TensorBuffers(env, specs);
         this.firstMoments = new TensorBuffers(env, specs);
         this.secondMoments = new TensorBuffers(env, specs);
-        this.eval = open(TrainingGraphs.eval(config, layout, settings.labelSmoothing()));
-        this.optimizer = open(OptimizerGraph.adamW(layout, settings.adamW()));
+        if (artifacts == null) {
+            this.eval = open(TrainingGraphs.eval(config, layout, settings.labelSmoothing()));
+            this.optimizer = open(OptimizerGraph.adamW(layout, settings.adamW()));
+        } else {
+            this.eval = openFile(ArtifactNames.EVAL_MODEL);
+            this.optimizer = openFile(ArtifactNames.OPTIMIZER_MODEL);
+        }
         this.training = openTraining();
+    }
+
+    /**
+     * A session over an artifacts folder written by {@code summarizer artifacts}: its three models and its
+     * checkpoint (parameters, moments, step). Dropout, label smoothing and AdamW's settings are the files';
+     * their dropout stream cannot be restarted, so such a session resumes exactly only without dropout.
+     */
+    public static TrainingSession open(Path artifacts, double maxGradNorm, Device device, int threads) throws OrtException {
+        TrainingCheckpoint checkpoint = TrainingCheckpoint.read(artifacts.resolve(ArtifactNames.CHECKPOINT), null);
+        com.fasterxml.jackson.databind.JsonNode saved = checkpoint.trainerState().path("artifact_settings");
+        TrainingSettings settings = new TrainingSettings(saved.path("dropout").asDouble(0), saved.path("seed").asLong(42),
+                saved.path("label_smoothing_factor").asDouble(0),
+                new dev.summarizer.artifacts.AdamWSettings(saved.path("adam_beta1").asDouble(0.9),
+                        saved.path("adam_beta2").asDouble(0.999), saved.path("adam_epsilon").asDouble(1e-8),
+                        saved.path("weight_decay").asDouble(0)),
+                maxGradNorm);
+        T5Weights weights = checkpoint.weights();
+        TrainingSession session = new TrainingSession(weights.config(), weights.layout(), settings, device, threads, artifacts);
+        session.params.load(weights.tensors());
+        session.firstMoments.load(checkpoint.firstMoments());
+        session.secondMoments.load(checkpoint.secondMoments());
+        session.step = checkpoint.step();
+        return session;
+    }
+
+    private OrtSession openFile(String name) throws OrtException {
+        try {
+            return Sessions.openForTraining(java.nio.file.Files.readAllBytes(artifacts.resolve(name)), device, threads);
+        } catch (IOException e) {
+            throw new dev.summarizer.model.ModelFormatException(artifacts.resolve(name) + ": cannot read: " + e.getMessage());
+        }
     }
 
     /** A session starting from {@code weights} with zero moments at step 0. */
@@ -99,10 +146,13 @@ public final class TrainingSession implements AutoCloseable {
     }
 
     private OrtSession open(Graph graph) throws OrtException {
-        return Sessions.open(OnnxModelWriter.toModel(graph).toByteArray(), device, threads);
+        return Sessions.openForTraining(OnnxModelWriter.toModel(graph).toByteArray(), device, threads);
     }
 
     private OrtSession openTraining() throws OrtException {
+        if (artifacts != null) {
+            return openFile(ArtifactNames.TRAINING_MODEL);
+        }
         long seed = settings.seed() * 1_000_003L + step;
         return open(TrainingGraphs.training(config, layout, settings.dropout(), seed, settings.labelSmoothing()));
     }
@@ -112,7 +162,7 @@ public final class TrainingSession implements AutoCloseable {
      * without dropout.
      */
     public void restartDropout() throws OrtException {
-        if (settings.dropout() == 0) {
+        if (settings.dropout() == 0 || artifacts != null) {
             return;
         }
         training.close();
@@ -262,6 +312,14 @@ public final class TrainingSession implements AutoCloseable {
     /** Writes the parameters, moments and step (plus {@code trainerState}) as a checkpoint folder, atomically. */
     public void saveCheckpoint(Path dir, ObjectNode trainerState) throws IOException {
         TrainingCheckpoint.write(dir, config, layout, params, firstMoments, secondMoments, step, trainerState);
+    }
+
+    /**
+     * Writes the current parameters as a complete model folder: config.json, model.safetensors, the source
+     * folder's generation_config.json and tokenizer files, and the four ONNX files; atomically.
+     */
+    public void exportModel(Path out, ModelFolder source) throws IOException {
+        OnnxExport.exportFolder(weights(), source, out, line -> {});
     }
 
     @Override
