@@ -14,7 +14,10 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.summarizer.export.InferenceGraphs;
 import dev.summarizer.export.OptimumLayout;
+import dev.summarizer.model.T5Weights;
+import dev.summarizer.onnx.OnnxModelWriter;
 import dev.summarizer.model.T5Config;
 import dev.summarizer.runtime.Device;
 import dev.summarizer.runtime.Sessions;
@@ -82,6 +85,39 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
             first = Sessions.open(onnx.resolve(OptimumLayout.DECODER_FILE), device, threads);
             OrtSession cached = Sessions.open(onnx.resolve(OptimumLayout.DECODER_WITH_PAST_FILE), device, threads);
             return new OnnxSeq2SeqModel(config, mode, encoder, first, cached);
+        } catch (OrtException | RuntimeException e) {
+            closeQuietly(encoder);
+            closeQuietly(first);
+            throw e;
+        }
+    }
+
+    /**
+     * Sessions over graphs built in memory from {@code weights} (the separate decoders), without writing
+     * files: what a training run evaluates with. Models too large for one protobuf go through a temporary
+     * folder instead.
+     */
+    public static OnnxSeq2SeqModel fromWeights(T5Weights weights, Device device, int threads) throws OrtException {
+        long bytes = 4 * weights.layout().parameterCount();
+        if (bytes > OnnxModelWriter.EXTERNAL_DATA_THRESHOLD) {
+            try {
+                Path dir = java.nio.file.Files.createTempDirectory("summarizer-eval-");
+                java.nio.file.Path onnx = java.nio.file.Files.createDirectory(dir.resolve(OptimumLayout.ONNX_FOLDER));
+                dev.summarizer.export.OnnxExport.writeOnnxFiles(weights, onnx, line -> {});
+                OnnxSeq2SeqModel model = open(dir, weights.config(), device, threads, DecoderMode.SEPARATE);
+                dev.summarizer.model.StagingDirectory.deleteRecursively(dir); // the sessions hold what they need
+                return model;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        OrtSession encoder = null;
+        OrtSession first = null;
+        try {
+            encoder = Sessions.open(OnnxModelWriter.toModel(InferenceGraphs.encoder(weights)).toByteArray(), device, threads);
+            first = Sessions.open(OnnxModelWriter.toModel(InferenceGraphs.decoder(weights)).toByteArray(), device, threads);
+            OrtSession cached = Sessions.open(OnnxModelWriter.toModel(InferenceGraphs.decoderWithPast(weights)).toByteArray(), device, threads);
+            return new OnnxSeq2SeqModel(weights.config(), DecoderMode.SEPARATE, encoder, first, cached);
         } catch (OrtException | RuntimeException e) {
             closeQuietly(encoder);
             closeQuietly(first);

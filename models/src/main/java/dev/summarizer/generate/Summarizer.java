@@ -90,7 +90,12 @@ public final class Summarizer implements AutoCloseable {
 
     /** Generated ids per input of an already tokenized batch (after the decoder start, up to and including EOS). */
     public long[][] generate(TokenizedBatch batch, GenerationSettings settings) throws Exception {
-        SpecialTokens special = SpecialTokens.of(config);
+        return generate(model, batch, settings);
+    }
+
+    /** {@link #generate(TokenizedBatch, GenerationSettings)} with any model's sessions (e.g. built in memory). */
+    public static long[][] generate(OnnxSeq2SeqModel model, TokenizedBatch batch, GenerationSettings settings) throws Exception {
+        SpecialTokens special = SpecialTokens.of(model.config());
         int copies = settings.numBeams();
         try (TokenScorer scorer = model.startDecoding(batch.inputIds(), batch.attentionMask(), copies)) {
             return copies == 1

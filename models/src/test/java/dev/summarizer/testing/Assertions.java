@@ -25,6 +25,27 @@ public final class Assertions {
         }
     }
 
+    /** Every tensor within {@code relative} of the reference in L2 norm: ||a - b|| <= relative * ||b||. */
+    public static void assertTensorsClose(java.util.Map<String, dev.summarizer.model.FloatTensor> expected,
+            java.util.Map<String, dev.summarizer.model.FloatTensor> actual, double relative, String what) {
+        assertEquals(expected.keySet(), actual.keySet(), what + ": tensor names");
+        for (String name : expected.keySet()) {
+            float[] e = expected.get(name).data();
+            float[] a = actual.get(name).data();
+            double diff = 0;
+            double norm = 0;
+            for (int i = 0; i < e.length; i++) {
+                diff += ((double) e[i] - a[i]) * ((double) e[i] - a[i]);
+                norm += (double) e[i] * e[i];
+            }
+            diff = Math.sqrt(diff);
+            norm = Math.sqrt(norm);
+            if (!(diff <= relative * norm || (norm == 0 && diff == 0))) {
+                fail(String.format("%s %s: |difference| %.3g is %.3g of |reference| %.3g", what, name, diff, diff / norm, norm));
+            }
+        }
+    }
+
     public static double maxAbs(float[] values) {
         double m = 0;
         for (float v : values) {

@@ -216,6 +216,14 @@ public final class TrainingSession implements AutoCloseable {
      * {@code learningRate}, and starts a new accumulation.
      */
     public OptimizerStep optimizerStep(double learningRate) throws OrtException {
+        return optimizerStep(learningRate, 1.0 / Math.max(1, microBatches));
+    }
+
+    /**
+     * {@link #optimizerStep(double)} with the gradients multiplied by {@code gradScale} instead of averaged: the
+     * Trainer divides by the configured accumulation steps even when an epoch ends with fewer micro-batches.
+     */
+    public OptimizerStep optimizerStep(double learningRate, double gradScale) throws OrtException {
         if (microBatches == 0) {
             throw new IllegalStateException("no trainStep since the last optimizer step");
         }
@@ -224,7 +232,7 @@ public final class TrainingSession implements AutoCloseable {
         double gradNorm;
         try (OnnxTensor rate = OnnxTensor.createTensor(env, DoubleBuffer.wrap(new double[] {learningRate}), new long[0]);
                 OnnxTensor stepTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[] {step + 1}), new long[0]);
-                OnnxTensor scale = OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[] {1.0f / microBatches}), new long[0]);
+                OnnxTensor scale = OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[] {(float) gradScale}), new long[0]);
                 OnnxTensor maxNorm = OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[] {(float) settings.maxGradNorm()}), new long[0])) {
             inputs.put(ArtifactNames.LEARNING_RATE, rate);
             inputs.put(ArtifactNames.STEP, stepTensor);
@@ -279,6 +287,11 @@ public final class TrainingSession implements AutoCloseable {
         OnnxTensor t = (OnnxTensor) result.get(name).orElseThrow(() -> new IllegalStateException("no output " + name));
         Object value = t.getValue();
         return value instanceof Float f ? f : (Double) value;
+    }
+
+    /** Forgets the gradients of the micro-batches since the last optimizer step (a run stopping mid-step). */
+    public void discardPendingGradients() {
+        microBatches = 0;
     }
 
     /** Optimizer steps taken so far. */

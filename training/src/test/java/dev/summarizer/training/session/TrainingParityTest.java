@@ -11,6 +11,7 @@ import dev.summarizer.model.Safetensors;
 import dev.summarizer.model.T5Weights;
 import dev.summarizer.runtime.Device;
 import dev.summarizer.testing.Fixtures;
+import static dev.summarizer.testing.Assertions.assertTensorsClose;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -42,34 +43,15 @@ class TrainingParityTest {
                 assertEquals(expected.get("loss").asDouble(), loss, 1e-5 * Math.abs(loss), arch + " loss at step " + k);
                 if (k == 0) {
                     assertEquals(fixture.get("loss").asDouble(), loss, 1e-5 * Math.abs(loss), arch + " loss");
-                    assertClose(Safetensors.read(Fixtures.fixture(arch + "-grads.safetensors")), session.gradients(), 1e-4,
+                    assertTensorsClose(Safetensors.read(Fixtures.fixture(arch + "-grads.safetensors")), session.gradients(), 1e-4,
                             arch + " gradient");
                 }
                 TrainingSession.OptimizerStep step = session.optimizerStep(schedule.rate(k));
                 assertEquals(expected.get("learning_rate").asDouble(), step.learningRate(), 1e-12, arch + " rate at step " + k);
                 assertEquals(expected.get("grad_norm").asDouble(), step.gradNorm(), 1e-4 * step.gradNorm(), arch + " grad norm at step " + k);
             }
-            assertClose(Safetensors.read(Fixtures.fixture(arch + "-after-3-steps.safetensors")), session.weights().tensors(),
+            assertTensorsClose(Safetensors.read(Fixtures.fixture(arch + "-after-3-steps.safetensors")), session.weights().tensors(),
                     1e-5, arch + " parameters after 3 steps");
-        }
-    }
-
-    /** Every tensor within {@code relative} of the reference in L2 norm: ||a - b|| <= relative * ||b||. */
-    static void assertClose(Map<String, FloatTensor> expected, Map<String, FloatTensor> actual, double relative, String what) {
-        assertEquals(expected.keySet(), actual.keySet(), what + ": tensor names");
-        for (String name : expected.keySet()) {
-            float[] e = expected.get(name).data();
-            float[] a = actual.get(name).data();
-            double diff = 0;
-            double norm = 0;
-            for (int i = 0; i < e.length; i++) {
-                diff += ((double) e[i] - a[i]) * ((double) e[i] - a[i]);
-                norm += (double) e[i] * e[i];
-            }
-            diff = Math.sqrt(diff);
-            norm = Math.sqrt(norm);
-            assertTrue(diff <= relative * norm || (norm == 0 && diff == 0),
-                    String.format("%s %s: |difference| %.3g is %.3g of |reference| %.3g", what, name, diff, diff / norm, norm));
         }
     }
 
