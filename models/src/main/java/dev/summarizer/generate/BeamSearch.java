@@ -66,11 +66,12 @@ final class BeamSearch {
     }
 
     /** Returns, per input, the best hypothesis's tokens after the decoder start, up to and including EOS. */
-    static long[][] run(TokenScorer scorer, int batch, GenerationSettings settings, SpecialTokens special) throws Exception {
-        return new BeamSearch(batch, settings, special).search(scorer);
+    static long[][] run(TokenScorer scorer, int batch, GenerationSettings settings, SpecialTokens special,
+            DecodingObserver observer) throws Exception {
+        return new BeamSearch(batch, settings, special).search(scorer, observer);
     }
 
-    private long[][] search(TokenScorer scorer) throws Exception {
+    private long[][] search(TokenScorer scorer, DecodingObserver observer) throws Exception {
         int rows = batch * beams;
         long[] tokens = new long[rows];
         Arrays.fill(tokens, special.decoderStart());
@@ -78,6 +79,9 @@ final class BeamSearch {
         int length = 1;
         boolean stop = false;
         while (!stop) {
+            if (observer.cancelled()) {
+                throw new java.util.concurrent.CancellationException("decoding cancelled");
+            }
             TokenScorer.Continuations top = scorer.bestContinuations(tokens, parents, runningScores.clone(),
                     bannedTokens(length), beams, candidates);
             parents = new int[rows];

@@ -1,6 +1,7 @@
 package dev.summarizer.generate;
 
 import java.util.Arrays;
+import java.util.concurrent.CancellationException;
 
 /**
  * Greedy decoding as transformers does it with {@code num_beams=1, do_sample=False}: the arg-max of the
@@ -10,7 +11,8 @@ final class GreedySearch {
     private GreedySearch() {}
 
     /** Returns each row's generated tokens after the decoder start token, up to and including EOS. */
-    static long[][] run(TokenScorer scorer, int rows, GenerationSettings settings, SpecialTokens special) throws Exception {
+    static long[][] run(TokenScorer scorer, int rows, GenerationSettings settings, SpecialTokens special,
+            DecodingObserver observer) throws Exception {
         int maxLength = 1 + settings.maxNewTokens();
         long[][] sequences = new long[rows][maxLength];
         int length = 1;
@@ -23,6 +25,9 @@ final class GreedySearch {
         int[] generated = new int[rows];
         int unfinished = rows;
         while (unfinished > 0 && length < maxLength) {
+            if (observer.cancelled()) {
+                throw new CancellationException("decoding cancelled");
+            }
             Logits logits = scorer.next(tokens, null);
             for (int r = 0; r < rows; r++) {
                 long token;
@@ -42,6 +47,7 @@ final class GreedySearch {
                 tokens[r] = token;
             }
             length++;
+            observer.onStep(tokens.clone(), finished.clone());
         }
         long[][] out = new long[rows][];
         for (int r = 0; r < rows; r++) {

@@ -74,13 +74,18 @@ public final class Summarizer implements AutoCloseable {
 
     /** Summarizes {@code texts} together, as one batch; every text must pass {@link TextValidation}. */
     public List<Summary> summarize(List<String> texts, GenerationSettings settings) throws Exception {
+        return summarize(texts, settings, DecodingObserver.NONE);
+    }
+
+    /** {@link #summarize(List, GenerationSettings)} with an observer that may stream or cancel the decoding. */
+    public List<Summary> summarize(List<String> texts, GenerationSettings settings, DecodingObserver observer) throws Exception {
         List<String> prefixed = new ArrayList<>();
         for (String text : texts) {
             TextValidation.check(text);
             prefixed.add(settings.prefix() + text);
         }
         TokenizedBatch batch = tokenizer.encodeBatch(prefixed, settings.maxSourceLength(), config.padTokenId());
-        long[][] ids = generate(batch, settings);
+        long[][] ids = generate(model, batch, settings, observer);
         List<Summary> out = new ArrayList<>();
         for (int i = 0; i < ids.length; i++) {
             out.add(new Summary(tokenizer.decode(ids[i]), ids[i], batch.tokenCounts()[i], batch.truncated()[i]));
@@ -95,12 +100,17 @@ public final class Summarizer implements AutoCloseable {
 
     /** {@link #generate(TokenizedBatch, GenerationSettings)} with any model's sessions (e.g. built in memory). */
     public static long[][] generate(OnnxSeq2SeqModel model, TokenizedBatch batch, GenerationSettings settings) throws Exception {
+        return generate(model, batch, settings, DecodingObserver.NONE);
+    }
+
+    public static long[][] generate(OnnxSeq2SeqModel model, TokenizedBatch batch, GenerationSettings settings,
+            DecodingObserver observer) throws Exception {
         SpecialTokens special = SpecialTokens.of(model.config());
         int copies = settings.numBeams();
         try (TokenScorer scorer = model.startDecoding(batch.inputIds(), batch.attentionMask(), copies)) {
             return copies == 1
-                    ? GreedySearch.run(scorer, batch.size(), settings, special)
-                    : BeamSearch.run(scorer, batch.size(), settings, special);
+                    ? GreedySearch.run(scorer, batch.size(), settings, special, observer)
+                    : BeamSearch.run(scorer, batch.size(), settings, special, observer);
         }
     }
 

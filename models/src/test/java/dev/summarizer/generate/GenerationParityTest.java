@@ -114,8 +114,8 @@ class GenerationParityTest {
         SpecialTokens special = SpecialTokens.of(model.config());
         try (TokenScorer scorer = model.startDecoding(ids, mask, settings.numBeams())) {
             return settings.numBeams() == 1
-                    ? GreedySearch.run(scorer, ids.length, settings, special)
-                    : BeamSearch.run(scorer, ids.length, settings, special);
+                    ? GreedySearch.run(scorer, ids.length, settings, special, DecodingObserver.NONE)
+                    : BeamSearch.run(scorer, ids.length, settings, special, DecodingObserver.NONE);
         }
     }
 }

@@ -1,0 +1,199 @@
+package dev.summarizer.serving;
+
+import dev.summarizer.generate.DecodingObserver;
+import dev.summarizer.generate.GenerationSettings;
+import dev.summarizer.generate.Summarizer;
+import dev.summarizer.generate.Summary;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Dynamic batching: requests wait in a bounded queue; one worker takes the oldest and, for up to
+ * {@code maxWaitMillis}, adds later ones that decode alike (same settings but the prefix, which is applied per
+ * text) until {@code maxBatchSize} texts, then summarizes them together. ONNX Runtime already uses every core
+ * on one batch, so one worker runs at a time. A batch stops early when every request in it has been given up
+ * (timed out, or its client left).
+ */
+final class BatchScheduler implements AutoCloseable {
+
+    /** One request in the queue: prefixed texts, settings without a prefix, and where its answer goes. */
+    static final class Pending {
+        final List<String> texts;
+        final GenerationSettings settings;
+        final DecodingObserver stream;
+        final CompletableFuture<List<Summary>> result = new CompletableFuture<>();
+        final long enqueuedNanos = System.nanoTime();
+
+        Pending(List<String> texts, GenerationSettings settings, DecodingObserver stream) {
+            this.texts = texts;
+            this.settings = settings;
+            this.stream = stream;
+        }
+
+        boolean givenUp() {
+            return result.isDone() || (stream != null && stream.cancelled());
+        }
+    }
+
+    private final Summarizer summarizer;
+    private final int maxBatchSize;
+    private final long maxWaitNanos;
+    private final int capacity;
+    private final ServerMetrics metrics;
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private final Thread worker;
+    private boolean closed;
+    private int running;
+
+    BatchScheduler(Summarizer summarizer, int maxBatchSize, long maxWaitMillis, int capacity, ServerMetrics metrics) {
+        this.summarizer = summarizer;
+        this.maxBatchSize = maxBatchSize;
+        this.maxWaitNanos = maxWaitMillis * 1_000_000;
+        this.capacity = capacity;
+        this.metrics = metrics;
+        this.worker = Thread.ofPlatform().name("summarizer-batcher").daemon().start(this::work);
+    }
+
+    /** Queues a request; 503 when the queue is full or the server is shutting down. */
+    CompletableFuture<List<Summary>> submit(Pending request) {
+        synchronized (this) {
+            if (closed) {
+                throw new ApiException(503, "shutting_down", "the server is shutting down", null);
+            }
+            if (queue.size() >= capacity) {
+                throw new ApiException(503, "queue_full", "too many requests are waiting (" + capacity + "); retry shortly", null);
+            }
+            queue.addLast(request);
+            metrics.queueDepth(queue.size());
+            notifyAll();
+        }
+        return request.result;
+    }
+
+    synchronized int queueDepth() {
+        return queue.size();
+    }
+
+    private void work() {
+        while (true) {
+            List<Pending> batch;
+            try {
+                batch = nextBatch();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (batch == null) {
+                return;
+            }
+            try {
+                run(batch);
+            } finally {
+                synchronized (this) {
+                    running = 0;
+                    notifyAll();
+                }
+            }
+        }
+    }
+
+    /** The oldest live request and the compatible ones that arrive within the wait; null once closed and empty. */
+    private synchronized List<Pending> nextBatch() throws InterruptedException {
+        Pending first = null;
+        while (first == null) {
+            while (queue.isEmpty()) {
+                if (closed) {
+                    return null;
+                }
+                wait();
+            }
+            first = queue.pollFirst();
+            if (first.givenUp()) {
+                first = null;
+            }
+        }
+        List<Pending> batch = new ArrayList<>(List.of(first));
+        int texts = first.texts.size();
+        long deadline = first.enqueuedNanos + maxWaitNanos;
+        // Streaming requests decode alone; the others gather compatible company.
+        while (first.stream == null && texts < maxBatchSize) {
+            for (Iterator<Pending> it = queue.iterator(); it.hasNext() && texts < maxBatchSize; ) {
+                Pending p = it.next();
+                if (p.givenUp()) {
+                    it.remove();
+                } else if (p.stream == null && p.settings.decodesLike(first.settings) && texts + p.texts.size() <= maxBatchSize) {
+                    it.remove();
+                    batch.add(p);
+                    texts += p.texts.size();
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (texts >= maxBatchSize || left <= 0 || closed) {
+                break;
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        metrics.queueDepth(queue.size());
+        running = batch.size();
+        return batch;
+    }
+
+    private void run(List<Pending> batch) {
+        List<String> texts = new ArrayList<>();
+        for (Pending p : batch) {
+            texts.addAll(p.texts);
+        }
+        DecodingObserver observer = batch.size() == 1 && batch.get(0).stream != null ? batch.get(0).stream
+                : new DecodingObserver() {
+                    @Override
+                    public boolean cancelled() {
+                        return batch.stream().allMatch(Pending::givenUp);
+                    }
+                };
+        long start = System.nanoTime();
+        try {
+            List<Summary> summaries = summarizer.summarize(texts, batch.get(0).settings, observer);
+            long tokens = summaries.stream().mapToLong(s -> s.tokenIds().length).sum();
+            metrics.batch(texts.size(), tokens, (System.nanoTime() - start) / 1e9);
+            int offset = 0;
+            for (Pending p : batch) {
+                p.result.complete(summaries.subList(offset, offset + p.texts.size()));
+                offset += p.texts.size();
+            }
+        } catch (CancellationException e) {
+            batch.forEach(p -> p.result.completeExceptionally(e));
+        } catch (Exception | OutOfMemoryError e) {
+            batch.forEach(p -> p.result.completeExceptionally(e));
+        }
+    }
+
+    /** Stops taking requests and waits up to {@code timeoutMillis} for the queued and running ones to finish. */
+    synchronized boolean drain(long timeoutMillis) throws InterruptedException {
+        closed = true;
+        notifyAll();
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (!queue.isEmpty() || running > 0) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) {
+                return false;
+            }
+            wait(left);
+        }
+        return true;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        drain(0);
+        worker.interrupt();
+        synchronized (this) {
+            for (Pending p : queue) {
+                p.result.completeExceptionally(new ApiException(503, "shutting_down", "the server is shutting down", null));
+            }
+            queue.clear();
+        }
+    }
+}

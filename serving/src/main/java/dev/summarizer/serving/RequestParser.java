@@ -1,0 +1,156 @@
+package dev.summarizer.serving;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.summarizer.generate.EarlyStopping;
+import dev.summarizer.generate.GenerationOverrides;
+import dev.summarizer.generate.InvalidTextException;
+import dev.summarizer.generate.TextValidation;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads and checks a summarization request body. Every problem is a 400 naming the field: invalid JSON, a
+ * field we do not know, a value of the wrong type or out of range.
+ */
+final class RequestParser {
+    /** The request fields, as the OpenAPI document lists them. */
+    static final Set<String> FIELDS = Set.of("text", "texts", "max_new_tokens", "min_new_tokens", "num_beams",
+            "length_penalty", "no_repeat_ngram_size", "early_stopping", "prefix", "max_source_length");
+    private static final int MAX_PREFIX_CHARS = 1000;
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final ServerConfig config;
+
+    RequestParser(ServerConfig config) {
+        this.config = config;
+    }
+
+    SummarizeRequest parse(String body) {
+        JsonNode root;
+        try {
+            root = json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("invalid_json", "the body is not valid JSON: "
+                    + e.getOriginalMessage().lines().findFirst().orElse(""), null);
+        }
+        if (root == null || !root.isObject()) {
+            throw ApiException.badRequest("invalid_request", "the body must be a JSON object", null);
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            String name = it.next().getKey();
+            if (!FIELDS.contains(name)) {
+                throw ApiException.badRequest("unknown_field", "unknown field \"" + name + "\"", name);
+            }
+        }
+        boolean single = root.has("text");
+        if (single == root.has("texts")) {
+            throw ApiException.badRequest("invalid_request", "give either \"text\" or \"texts\"", single ? "texts" : "text");
+        }
+        List<String> texts = new ArrayList<>();
+        if (single) {
+            texts.add(text(root.get("text"), "text"));
+        } else {
+            JsonNode array = root.get("texts");
+            if (!array.isArray()) {
+                throw ApiException.badRequest("invalid_type", "\"texts\" must be an array of strings", "texts");
+            }
+            if (array.isEmpty() || array.size() > config.maxTexts()) {
+                throw ApiException.badRequest("out_of_range", "\"texts\" must hold 1 to " + config.maxTexts() + " texts, got "
+                        + array.size(), "texts");
+            }
+            for (int i = 0; i < array.size(); i++) {
+                texts.add(text(array.get(i), "texts[" + i + "]"));
+            }
+        }
+        Integer maxNew = integer(root, "max_new_tokens", 1, config.maxNewTokensLimit());
+        Integer minNew = integer(root, "min_new_tokens", 0, config.maxNewTokensLimit());
+        if (maxNew != null && minNew != null && minNew > maxNew) {
+            throw ApiException.badRequest("out_of_range", "min_new_tokens (" + minNew + ") must not exceed max_new_tokens ("
+                    + maxNew + ")", "min_new_tokens");
+        }
+        return new SummarizeRequest(texts, single, new GenerationOverrides(maxNew, minNew,
+                integer(root, "num_beams", 1, config.maxBeams()),
+                number(root, "length_penalty", -100, 100),
+                earlyStopping(root),
+                integer(root, "no_repeat_ngram_size", 0, 1000),
+                prefix(root),
+                integer(root, "max_source_length", 2, config.maxInputTokens())));
+    }
+
+    private static String text(JsonNode node, String field) {
+        if (!node.isTextual()) {
+            throw ApiException.badRequest("invalid_type", field + " must be a string", field);
+        }
+        try {
+            TextValidation.check(node.asText());
+        } catch (InvalidTextException e) {
+            throw ApiException.badRequest("invalid_text", e.getMessage(), field);
+        }
+        return node.asText();
+    }
+
+    private static Integer integer(JsonNode root, String field, int min, int max) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+            throw ApiException.badRequest("invalid_type", field + " must be an integer", field);
+        }
+        int value = node.asInt();
+        if (value < min || value > max) {
+            throw ApiException.badRequest("out_of_range", field + " must be between " + min + " and " + max + ", got " + value,
+                    field);
+        }
+        return value;
+    }
+
+    private static Double number(JsonNode root, String field, double min, double max) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isNumber()) {
+            throw ApiException.badRequest("invalid_type", field + " must be a number", field);
+        }
+        double value = node.asDouble();
+        if (!(value >= min && value <= max)) {
+            throw ApiException.badRequest("out_of_range", field + " must be between " + min + " and " + max + ", got " + node,
+                    field);
+        }
+        return value;
+    }
+
+    private static EarlyStopping earlyStopping(JsonNode root) {
+        JsonNode node = root.get("early_stopping");
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (node.isBoolean()) {
+            return node.asBoolean() ? EarlyStopping.TRUE : EarlyStopping.FALSE;
+        }
+        if (node.isTextual() && node.asText().equals("never")) {
+            return EarlyStopping.NEVER;
+        }
+        throw ApiException.badRequest("invalid_type", "early_stopping must be true, false or \"never\"", "early_stopping");
+    }
+
+    private static String prefix(JsonNode root) {
+        JsonNode node = root.get("prefix");
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw ApiException.badRequest("invalid_type", "prefix must be a string", "prefix");
+        }
+        if (node.asText().length() > MAX_PREFIX_CHARS) {
+            throw ApiException.badRequest("out_of_range", "prefix must be at most " + MAX_PREFIX_CHARS + " characters", "prefix");
+        }
+        return node.asText();
+    }
+}

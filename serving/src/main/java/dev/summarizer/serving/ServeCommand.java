@@ -1,0 +1,120 @@
+package dev.summarizer.serving;
+
+import dev.summarizer.cli.Command;
+import dev.summarizer.cli.GenerationFlags;
+import dev.summarizer.cli.Options;
+import dev.summarizer.cli.ParsedArgs;
+import dev.summarizer.cli.UserException;
+import dev.summarizer.generate.Summarizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code serve}: the HTTP summarization server for an exported model folder. */
+public final class ServeCommand implements Command {
+    @Override
+    public String name() {
+        return "serve";
+    }
+
+    @Override
+    public String summary() {
+        return "serve an exported model over HTTP (POST /v1/summarize, a page at /)";
+    }
+
+    @Override
+    public Options options() {
+        return new Options()
+                .option("model", "DIR", "an exported model folder")
+                .option("host", "ADDRESS", "the address to listen on (0.0.0.0 for every interface)", "127.0.0.1")
+                .option("port", "N", "the port to listen on; 0 picks a free one", "8080")
+                .option("max-batch-size", "N", "texts decoded together at most", "8")
+                .option("max-wait-ms", "N", "how long a batch waits for more requests", "10")
+                .option("queue-size", "N", "requests that may wait; more get 503 with Retry-After", "64")
+                .option("request-timeout-ms", "N", "requests not answered by then get 504", "60000")
+                .option("max-body-bytes", "N", "larger request bodies get 413", "1048576")
+                .option("max-input-tokens", "N", "input tokens kept per text (default: the model's max source length, 512)")
+                .option("long-inputs", "truncate|reject", "longer texts are truncated (the answer says so) or get 422", "truncate")
+                .option("max-texts", "N", "texts per request at most", "32")
+                .option("max-new-tokens-limit", "N", "the largest max_new_tokens a request may ask for", "512")
+                .option("max-beams", "N", "the largest num_beams a request may ask for", "8")
+                .option("api-key-file", "FILE", "require Authorization: Bearer <the file's key> on /v1/ endpoints")
+                .option("cors-origin", "ORIGIN[,ORIGIN...]", "allow browsers on these origins to call the API (default: none)")
+                .option("shutdown-timeout-ms", "N", "on SIGTERM, how long in-flight requests may take to finish", "30000")
+                .option("device", "cpu|cuda", "where ONNX Runtime runs", "cpu")
+                .option("threads", "N", "ONNX Runtime threads; 0 uses every core", "0")
+                .option("decoder", "separate|merged", "which decoder files run the loop", "separate")
+                .note("""
+                        example:
+                          summarizer serve --model runs/samsum/final --port 8080
+                          curl -s localhost:8080/v1/summarize -H 'Content-Type: application/json' \\
+                            -d '{"text": "Anna: Lunch at noon?\\nBen: Sure!", "num_beams": 4}'
+                        The API is described at /openapi.json; /metrics is Prometheus text; / is a page to try it.""");
+    }
+
+    @Override
+    public int run(ParsedArgs args) throws Exception {
+        ServerConfig config = config(args);
+        long start = System.nanoTime();
+        try (Summarizer summarizer = SummarizationServer.loadModel(config)) {
+            SummarizationServer server;
+            try {
+                server = SummarizationServer.start(config, summarizer);
+            } catch (RuntimeException e) {
+                if (e.getCause() instanceof IOException io) {
+                    throw new UserException("cannot listen on " + config.host() + ":" + config.port() + " (" + io.getMessage() + ")");
+                }
+                throw e;
+            }
+            System.err.printf("serving %s on http://%s:%d/ (ready in %.1f s; Ctrl-C stops)%n", config.model(), config.host(),
+                    server.port(), (System.nanoTime() - start) / 1e9);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                System.err.println("shutting down: finishing the requests in flight");
+                try {
+                    server.close();
+                } catch (Exception e) {
+                    System.err.println("shutdown: " + e.getMessage());
+                }
+                stopped.countDown();
+            }));
+            stopped.await();
+        }
+        return 0;
+    }
+
+    static ServerConfig config(ParsedArgs args) throws IOException {
+        String mode = args.required("long-inputs");
+        if (!mode.equals("truncate") && !mode.equals("reject")) {
+            throw new dev.summarizer.cli.UsageException("--long-inputs: expected truncate or reject, got \"" + mode + "\"");
+        }
+        String apiKey = null;
+        Path keyFile = args.path("api-key-file");
+        if (keyFile != null) {
+            try {
+                apiKey = Files.readString(keyFile).strip();
+            } catch (NoSuchFileException e) {
+                throw new UserException(keyFile + ": file not found");
+            }
+            if (apiKey.isEmpty()) {
+                throw new UserException(keyFile + ": the API key file is empty");
+            }
+        }
+        List<String> origins = args.has("cors-origin")
+                ? Arrays.stream(args.string("cors-origin").split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList()
+                : List.of();
+        return new ServerConfig(args.requiredPath("model"), args.required("host"), args.intValue("port", 0, 65535),
+                GenerationFlags.device(args), GenerationFlags.threads(args), GenerationFlags.decoderMode(args),
+                args.intValue("max-batch-size", 1, 1024), args.intValue("max-wait-ms", 0, 60_000),
+                args.intValue("queue-size", 1, 1_000_000), args.intValue("request-timeout-ms", 1, Integer.MAX_VALUE),
+                args.intValue("max-body-bytes", 64, Integer.MAX_VALUE),
+                args.has("max-input-tokens") ? args.intValue("max-input-tokens", 2, 1_000_000) : 512,
+                mode.equals("reject"), args.intValue("max-texts", 1, 10_000),
+                args.intValue("max-new-tokens-limit", 1, 100_000), args.intValue("max-beams", 1, 64),
+                apiKey, origins, args.intValue("shutdown-timeout-ms", 0, Integer.MAX_VALUE));
+    }
+}

@@ -1,0 +1,51 @@
+package dev.summarizer.serving;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The server's Prometheus metrics: requests by endpoint and status, request latency, queue depth, batch
+ * sizes, generated tokens and the tokens per second of the last batch.
+ */
+final class ServerMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AtomicLong queueDepth = new AtomicLong();
+    private final AtomicLong tokensPerSecond = new AtomicLong();
+    private final DistributionSummary batchSizes;
+    private final Counter generatedTokens;
+
+    ServerMetrics() {
+        registry.gauge("summarizer_queue_depth", queueDepth);
+        registry.gauge("summarizer_tokens_per_second", tokensPerSecond);
+        batchSizes = DistributionSummary.builder("summarizer_batch_size")
+                .description("texts decoded together").serviceLevelObjectives(1, 2, 4, 8, 16, 32).register(registry);
+        generatedTokens = Counter.builder("summarizer_generated_tokens").description("tokens generated").register(registry);
+    }
+
+    void request(String endpoint, int status, long nanos) {
+        Counter.builder("summarizer_http_requests").tag("endpoint", endpoint).tag("status", Integer.toString(status))
+                .register(registry).increment();
+        Timer.builder("summarizer_http_request_duration").tag("endpoint", endpoint).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(120))
+                .register(registry).record(Duration.ofNanos(nanos));
+    }
+
+    void queueDepth(int depth) {
+        queueDepth.set(depth);
+    }
+
+    void batch(int texts, long tokens, double seconds) {
+        batchSizes.record(texts);
+        generatedTokens.increment(tokens);
+        tokensPerSecond.set(Math.round(tokens / Math.max(seconds, 1e-9)));
+    }
+
+    String scrape() {
+        return registry.scrape();
+    }
+}

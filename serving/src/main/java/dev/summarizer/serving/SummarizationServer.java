@@ -1,0 +1,341 @@
+package dev.summarizer.serving;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.summarizer.generate.GenerationSettings;
+import dev.summarizer.generate.InvalidSettingException;
+import dev.summarizer.generate.Summarizer;
+import dev.summarizer.generate.Summary;
+import dev.summarizer.model.ModelFolder;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server: {@code POST /v1/summarize} (JSON), {@code POST /v1/summarize/stream} (server-sent events),
+ * {@code /healthz}, {@code /readyz}, {@code /metrics}, {@code /openapi.json} and a page at {@code /}. All
+ * routes are declared here, in one place; the work happens in {@link BatchScheduler}.
+ */
+public final class SummarizationServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SummarizationServer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String REQUEST_START = "summarizer.start";
+    private static final java.util.Set<String> ENDPOINTS = java.util.Set.of("/", "/healthz", "/readyz", "/metrics",
+            "/openapi.json", "/v1/summarize", "/v1/summarize/stream");
+
+    private final ServerConfig config;
+    private final Summarizer summarizer;
+    private final GenerationSettings defaults;
+    private final RequestParser parser;
+    private final ServerMetrics metrics = new ServerMetrics();
+    private final BatchScheduler scheduler;
+    private final Javalin app;
+    private volatile String state = "starting";
+
+    private SummarizationServer(ServerConfig config, Summarizer summarizer) {
+        this.config = config;
+        this.summarizer = summarizer;
+        GenerationSettings model = summarizer.defaults();
+        this.defaults = new GenerationSettings(model.maxNewTokens(), model.minNewTokens(), model.numBeams(),
+                model.lengthPenalty(), model.earlyStopping(), model.noRepeatNgramSize(), model.prefix(),
+                Math.min(model.maxSourceLength(), config.maxInputTokens()));
+        this.parser = new RequestParser(config);
+        this.scheduler = new BatchScheduler(summarizer, config.maxBatchSize(), config.maxWaitMillis(), config.queueCapacity(), metrics);
+        this.app = Javalin.create(javalin -> {
+            javalin.http.maxRequestSize = config.maxBodyBytes();
+            javalin.http.defaultContentType = "application/json";
+            javalin.concurrency.useVirtualThreads = true;
+            javalin.startup.showJavalinBanner = false;
+            if (!config.corsOrigins().isEmpty()) {
+                javalin.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
+                    String first = config.corsOrigins().get(0);
+                    rule.allowHost(first, config.corsOrigins().subList(1, config.corsOrigins().size()).toArray(String[]::new));
+                }));
+            }
+            var routes = javalin.routes;
+            routes.before(ctx -> ctx.attribute(REQUEST_START, System.nanoTime()));
+            routes.before("/v1/*", this::authenticate);
+            routes.after(ctx -> {
+                Long start = ctx.attribute(REQUEST_START);
+                if (start != null) {
+                    // Unknown paths share one label, so random URLs cannot grow the metrics without bound.
+                    String endpoint = ENDPOINTS.contains(ctx.path()) ? ctx.path() : "other";
+                    metrics.request(endpoint, ctx.statusCode(), System.nanoTime() - start);
+                }
+            });
+            routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(resource("index.html")));
+            routes.get("/healthz", ctx -> ctx.result("{\"status\":\"ok\"}"));
+            routes.get("/readyz", ctx -> ctx.status(state.equals("ready") ? 200 : 503).result("{\"status\":\"" + state + "\"}"));
+            routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+            routes.get("/openapi.json", ctx -> ctx.result(resource("openapi.json")));
+            routes.post("/v1/summarize", this::summarize);
+            routes.post("/v1/summarize/stream", this::stream);
+            routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage(), e.field()));
+            routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
+                    e.getStatus() == 413 ? "body_too_large" : "http_" + e.getStatus(),
+                    e.getStatus() == 413 ? "the body is larger than " + config.maxBodyBytes() + " bytes" : e.getMessage(), null));
+            routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("request failed", e);
+                error(ctx, 500, "internal_error", "the server failed to answer: " + e.getClass().getSimpleName(), null);
+            });
+            routes.error(404, ctx -> {
+                if (ctx.result() == null || !ctx.result().startsWith("{\"error\"")) {
+                    error(ctx, 404, "not_found", "no such endpoint: " + ctx.method() + " " + ctx.path(), null);
+                }
+            });
+            routes.error(405, ctx -> error(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path(), null));
+            javalin.http.prefer405over404 = true;
+        });
+    }
+
+    /** Loads the model, warms it up, and starts listening. */
+    public static SummarizationServer start(ServerConfig config, Summarizer summarizer) throws Exception {
+        SummarizationServer server = new SummarizationServer(config, summarizer);
+        server.app.start(config.host(), config.port());
+        server.warmUp();
+        server.state = "ready";
+        return server;
+    }
+
+    public static Summarizer loadModel(ServerConfig config) throws Exception {
+        return Summarizer.open(ModelFolder.open(config.model()), config.device(), config.threads(), config.decoderMode());
+    }
+
+    /** One summary of each kind, so that the first real request does not pay for allocations and kernels. */
+    private void warmUp() throws Exception {
+        String text = "Anna: Are we still meeting at noon?\nBen: Yes, see you at the station.";
+        summarizer.summarize(List.of(text), defaults);
+        if (defaults.numBeams() == 1) {
+            GenerationSettings beams = new GenerationSettings(defaults.maxNewTokens(), 0, 2, 1.0, defaults.earlyStopping(), 0,
+                    defaults.prefix(), defaults.maxSourceLength());
+            summarizer.summarize(List.of(text), beams);
+        }
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public String state() {
+        return state;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Handlers
+
+    private void authenticate(Context ctx) {
+        if (config.apiKey() == null) {
+            return;
+        }
+        String header = ctx.header("Authorization");
+        String expected = "Bearer " + config.apiKey();
+        if (header == null || !MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            throw new ApiException(401, "unauthorized", "a valid Authorization: Bearer <key> header is required", null);
+        }
+    }
+
+    /** Parses, checks lengths, and queues a request; the settings carry no prefix (it is already applied). */
+    private BatchScheduler.Pending prepare(SummarizeRequest request, GenerationSettings settings,
+            dev.summarizer.generate.DecodingObserver stream) {
+        List<String> prefixed = new ArrayList<>();
+        for (int i = 0; i < request.texts().size(); i++) {
+            String text = settings.prefix() + request.texts().get(i);
+            if (config.rejectLongInputs()) {
+                int tokens = summarizer.tokenizer().encode(text, Integer.MAX_VALUE).tokenCount();
+                if (tokens > settings.maxSourceLength()) {
+                    throw new ApiException(422, "text_too_long", "the text has " + tokens + " tokens; the limit is "
+                            + settings.maxSourceLength(), request.single() ? "text" : "texts[" + i + "]");
+                }
+            }
+            prefixed.add(text);
+        }
+        GenerationSettings withoutPrefix = new GenerationSettings(settings.maxNewTokens(), settings.minNewTokens(),
+                settings.numBeams(), settings.lengthPenalty(), settings.earlyStopping(), settings.noRepeatNgramSize(), "",
+                settings.maxSourceLength());
+        return new BatchScheduler.Pending(prefixed, withoutPrefix, stream);
+    }
+
+    private GenerationSettings settings(SummarizeRequest request) {
+        try {
+            return request.overrides().applyTo(defaults);
+        } catch (InvalidSettingException e) {
+            throw ApiException.badRequest("out_of_range", e.getMessage(), e.setting());
+        }
+    }
+
+    private void summarize(Context ctx) throws Exception {
+        requireReady();
+        long start = System.nanoTime();
+        SummarizeRequest request = parser.parse(ctx.body());
+        BatchScheduler.Pending pending = prepare(request, settings(request), null);
+        List<Summary> summaries = await(ctx, scheduler.submit(pending), start);
+        ObjectNode body = JSON.createObjectNode();
+        if (request.single()) {
+            write(body, summaries.get(0));
+        } else {
+            ArrayNode list = body.putArray("summaries");
+            summaries.forEach(s -> write(list.addObject(), s));
+        }
+        body.put("time_ms", (System.nanoTime() - start) / 1_000_000);
+        ctx.result(JSON.writeValueAsString(body));
+    }
+
+    /** Waits for a queued request's answer, giving up at the request timeout or when the client has gone. */
+    private List<Summary> await(Context ctx, CompletableFuture<List<Summary>> future, long start) throws Exception {
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMillis());
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                future.cancel(false);
+                throw new ApiException(504, "timeout", "no answer within " + config.requestTimeoutMillis() + " ms", null);
+            }
+            try {
+                return future.get(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                if (ClientConnection.gone(ctx)) {
+                    future.cancel(false);
+                    throw new ApiException(499, "client_closed", "the client closed the connection", null);
+                }
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof ApiException api) {
+                    throw api;
+                }
+                if (e.getCause() instanceof CancellationException) {
+                    throw new ApiException(499, "client_closed", "the request was cancelled", null);
+                }
+                throw e.getCause() instanceof Exception ex ? ex : e;
+            }
+        }
+    }
+
+    private void stream(Context ctx) throws Exception {
+        requireReady();
+        long start = System.nanoTime();
+        SummarizeRequest request = parser.parse(ctx.body());
+        if (!request.single()) {
+            throw ApiException.badRequest("invalid_request", "streaming takes one \"text\"", "texts");
+        }
+        GenerationSettings settings = settings(request);
+        if (settings.numBeams() != 1) {
+            throw ApiException.badRequest("out_of_range", "streaming decodes greedily: num_beams must be 1", "num_beams");
+        }
+        StreamingObserver observer = new StreamingObserver(summarizer.tokenizer());
+        CompletableFuture<List<Summary>> future = scheduler.submit(prepare(request, settings, observer));
+        ctx.contentType("text/event-stream; charset=utf-8");
+        ctx.header("Cache-Control", "no-cache");
+        ctx.header("X-Accel-Buffering", "no");
+        var out = ctx.res().getOutputStream();
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMillis());
+        try {
+            while (true) {
+                String piece = observer.nextPiece(50);
+                if (piece != null) {
+                    sendEvent(out, "token", JSON.createObjectNode().put("text", piece));
+                    continue;
+                }
+                if (future.isDone() && !observer.hasPieces()) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    observer.cancel();
+                    sendEvent(out, "error", errorJson("timeout", "no answer within " + config.requestTimeoutMillis() + " ms", null));
+                    return;
+                }
+            }
+            try {
+                Summary s = future.get().get(0);
+                ObjectNode done = JSON.createObjectNode();
+                write(done, s);
+                done.put("time_ms", (System.nanoTime() - start) / 1_000_000);
+                sendEvent(out, "done", done);
+            } catch (ExecutionException e) {
+                LOG.error("streaming request failed", e.getCause());
+                sendEvent(out, "error", errorJson("internal_error", "the server failed to answer", null));
+            }
+        } catch (IOException clientGone) {
+            observer.cancel();
+        }
+    }
+
+    private static void sendEvent(java.io.OutputStream out, String event, ObjectNode data) throws IOException {
+        out.write(("event: " + event + "\ndata: " + JSON.writeValueAsString(data) + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private void requireReady() {
+        if (!state.equals("ready")) {
+            throw new ApiException(503, state.equals("starting") ? "starting" : "shutting_down",
+                    "the server is " + state.replace('_', ' '), null);
+        }
+    }
+
+    private static void write(ObjectNode node, Summary s) {
+        node.put("summary", s.text());
+        node.put("tokens", s.tokenIds().length);
+        node.put("input_tokens", s.inputTokens());
+        node.put("truncated", s.truncated());
+    }
+
+    private static void error(Context ctx, int status, String code, String message, String field) {
+        if (status == 503) {
+            ctx.header("Retry-After", "1");
+        }
+        try {
+            ctx.status(status).contentType("application/json").result(JSON.writeValueAsString(errorJson(code, message, field)));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ObjectNode errorJson(String code, String message, String field) {
+        ObjectNode body = JSON.createObjectNode();
+        ObjectNode error = body.putObject("error");
+        error.put("code", code);
+        error.put("message", message);
+        if (field != null) {
+            error.put("field", field);
+        } else {
+            error.putNull("field");
+        }
+        return body;
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = SummarizationServer.class.getResourceAsStream("/dev/summarizer/serving/" + name)) {
+            if (in == null) {
+                throw new IOException("resource " + name + " missing from the build");
+            }
+            return in.readAllBytes();
+        }
+    }
+
+    /**
+     * Graceful shutdown: readiness goes to 503, new requests are refused, queued and running ones finish (up to
+     * the shutdown timeout), then the server stops.
+     */
+    @Override
+    public void close() throws Exception {
+        state = "shutting_down";
+        boolean drained = scheduler.drain(config.shutdownTimeoutMillis());
+        if (!drained) {
+            LOG.warn("shutdown timeout: some requests were still running");
+        }
+        scheduler.close();
+        app.stop();
+    }
+}
