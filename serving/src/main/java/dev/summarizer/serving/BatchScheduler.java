@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
  * (timed out, or its client left).
  */
 final class BatchScheduler implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BatchScheduler.class);
 
     /** One request in the queue: prefixed texts, settings without a prefix, and where its answer goes. */
     static final class Pending {
@@ -164,6 +165,7 @@ final class BatchScheduler implements AutoCloseable {
                 offset += p.texts.size();
             }
         } catch (CancellationException e) {
+            LOG.info("stopped a batch of {} texts: every request in it was given up", texts.size());
             batch.forEach(p -> p.result.completeExceptionally(e));
         } catch (Exception | OutOfMemoryError e) {
             batch.forEach(p -> p.result.completeExceptionally(e));

@@ -198,6 +198,7 @@ public final class SummarizationServer implements AutoCloseable {
     /** Waits for a queued request's answer, giving up at the request timeout or when the client has gone. */
     private List<Summary> await(Context ctx, CompletableFuture<List<Summary>> future, long start) throws Exception {
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMillis());
+        ClientConnection connection = ClientConnection.watch(ctx);
         while (true) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
@@ -205,9 +206,13 @@ public final class SummarizationServer implements AutoCloseable {
                 throw new ApiException(504, "timeout", "no answer within " + config.requestTimeoutMillis() + " ms", null);
             }
             try {
-                return future.get(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS);
+                List<Summary> summaries = future.get(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS);
+                if (connection.mustClose()) {
+                    ctx.header("Connection", "close");
+                }
+                return summaries;
             } catch (TimeoutException e) {
-                if (ClientConnection.gone(ctx)) {
+                if (connection.gone()) {
                     future.cancel(false);
                     throw new ApiException(499, "client_closed", "the client closed the connection", null);
                 }
