@@ -79,6 +79,10 @@ final class BatchScheduler implements AutoCloseable {
         return queue.size();
     }
 
+    synchronized boolean busy() {
+        return running > 0 || !queue.isEmpty();
+    }
+
     private void work() {
         while (true) {
             List<Pending> batch;

@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +61,11 @@ public final class SummarizationServer implements AutoCloseable {
             javalin.http.defaultContentType = "application/json";
             javalin.concurrency.useVirtualThreads = true;
             javalin.startup.showJavalinBanner = false;
+            // The scheduler drains first; Jetty then waits for the handlers still writing their answers.
+            javalin.jetty.modifyServer(jetty -> {
+                jetty.setStopTimeout(Math.max(1000, config.shutdownTimeoutMillis()));
+                jetty.insertHandler(new GracefulHandler());
+            });
             if (!config.corsOrigins().isEmpty()) {
                 javalin.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
                     String first = config.corsOrigins().get(0);
@@ -85,19 +91,18 @@ public final class SummarizationServer implements AutoCloseable {
             routes.post("/v1/summarize", this::summarize);
             routes.post("/v1/summarize/stream", this::stream);
             routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage(), e.field()));
-            routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
-                    e.getStatus() == 413 ? "body_too_large" : "http_" + e.getStatus(),
-                    e.getStatus() == 413 ? "the body is larger than " + config.maxBodyBytes() + " bytes" : e.getMessage(), null));
+            routes.exception(HttpResponseException.class, (e, ctx) -> {
+                switch (e.getStatus()) {
+                    case 413 -> error(ctx, 413, "body_too_large", "the body is larger than " + config.maxBodyBytes() + " bytes", null);
+                    case 404 -> error(ctx, 404, "not_found", "no such endpoint: " + ctx.method() + " " + ctx.path(), null);
+                    case 405 -> error(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path(), null);
+                    default -> error(ctx, e.getStatus(), "http_" + e.getStatus(), e.getMessage(), null);
+                }
+            });
             routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("request failed", e);
                 error(ctx, 500, "internal_error", "the server failed to answer: " + e.getClass().getSimpleName(), null);
             });
-            routes.error(404, ctx -> {
-                if (ctx.result() == null || !ctx.result().startsWith("{\"error\"")) {
-                    error(ctx, 404, "not_found", "no such endpoint: " + ctx.method() + " " + ctx.path(), null);
-                }
-            });
-            routes.error(405, ctx -> error(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path(), null));
             javalin.http.prefer405over404 = true;
         });
     }
@@ -132,6 +137,11 @@ public final class SummarizationServer implements AutoCloseable {
 
     public String state() {
         return state;
+    }
+
+    /** Whether a batch is being decoded or requests are waiting. */
+    boolean busy() {
+        return scheduler.busy();
     }
 
     // ---------------------------------------------------------------------------------------------
