@@ -143,7 +143,10 @@ final class FakeHub implements AutoCloseable {
                 .put(split, rows);
     }
 
-    /** The next {@code times} {@code method} requests to {@code server} whose path contains {@code part} answer {@code status}. */
+    /**
+     * The next {@code times} {@code method} requests to {@code server} whose path (and query) contains {@code part}
+     * answer {@code status}.
+     */
     void failWith(String server, String method, String part, int status, int times) {
         faults.add(new Fault(server, method, p -> p.contains(part), FaultKind.STATUS, status, new int[] {times}));
     }
@@ -365,7 +368,8 @@ final class FakeHub implements AutoCloseable {
                 URI uri = ex.getRequestURI();
                 requests.add(new Request(name, ex.getRequestMethod(), uri.getPath(), uri.getRawQuery(),
                         ex.getRequestHeaders().getFirst("Range"), ex.getRequestHeaders().getFirst("Authorization")));
-                Fault status = takeFault(name, ex.getRequestMethod(), uri.getPath(), FaultKind.STATUS);
+                String target = uri.getRawQuery() == null ? uri.getPath() : uri.getPath() + "?" + uri.getRawQuery();
+                Fault status = takeFault(name, ex.getRequestMethod(), target, FaultKind.STATUS);
                 if (status != null) {
                     error(ex, status.value, null, "planted error");
                     return;
