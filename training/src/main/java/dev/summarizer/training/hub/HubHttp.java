@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.summarizer.cli.UserException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
@@ -22,7 +23,8 @@ import java.util.Objects;
  * X-Linked-Size); the token goes only to the two configured servers, never to the CDN a redirect points at.
  * Connection errors and 429/5xx answers are retried with backoff, except before any server has answered
  * in this run: then the machine is most likely offline, and saying so at once beats a minute of retries.
- * Every other failure becomes one line naming what was asked for ({@link HubErrors}).
+ * Every other failure becomes one line naming what was asked for ({@link HubErrors}). Proxies come from the
+ * JVM's settings ({@code -Dhttps.proxyHost=...}, or {@code -Djava.net.useSystemProxies=true}).
  */
 public final class HubHttp {
     private static final int MAX_REDIRECTS = 10;
@@ -31,15 +33,23 @@ public final class HubHttp {
     private final HttpClient client;
     private final HubSettings settings;
     private final RetryPolicy retry;
+    private final Duration stallTimeout;
     private boolean anyServerAnswered;
 
+    /** With the standard 30 s a download may go without data before its connection is given up. */
     public HubHttp(HubSettings settings, RetryPolicy retry) {
+        this(settings, retry, Duration.ofSeconds(30));
+    }
+
+    public HubHttp(HubSettings settings, RetryPolicy retry, Duration stallTimeout) {
         this.settings = Objects.requireNonNull(settings);
         this.retry = Objects.requireNonNull(retry);
+        this.stallTimeout = Objects.requireNonNull(stallTimeout);
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(20))
+                .proxy(ProxySelector.getDefault())
                 .build();
     }
 
@@ -49,6 +59,11 @@ public final class HubHttp {
 
     public RetryPolicy retry() {
         return retry;
+    }
+
+    /** How long a download may go without data before its connection is given up (and the download resumed). */
+    public Duration stallTimeout() {
+        return stallTimeout;
     }
 
     /** GETs a JSON document, following every redirect. */

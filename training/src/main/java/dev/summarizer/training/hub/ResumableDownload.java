@@ -131,14 +131,20 @@ public final class ResumableDownload {
 
     private long copy(InputStream body, Path partial, boolean append, long have) throws IOException {
         StandardOpenOption mode = append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
-        FileChannel out = openForWriting(partial, mode);
-        try (out) {
+        StallWatch watch = new StallWatch(body, http.stallTimeout());
+        try (watch; FileChannel out = openForWriting(partial, mode)) {
             byte[] buffer = new byte[1 << 16];
             for (int n; (n = body.read(buffer)) > 0; ) {
+                watch.progressed();
                 write(out, buffer, n, partial);
                 have += n;
                 progress.update(have);
             }
+        } catch (IOException e) {
+            if (watch.fired()) {
+                throw new IOException("no data for " + http.stallTimeout().toSeconds() + " s", e);
+            }
+            throw e;
         }
         return have;
     }

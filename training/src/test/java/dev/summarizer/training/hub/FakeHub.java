@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 
 /**
@@ -40,7 +42,8 @@ import java.util.function.Predicate;
  *       token holders get 404. Missing revisions and files are 404 RevisionNotFound and EntryNotFound.</li>
  *   <li>{@code /splits?dataset=} and {@code /rows?dataset=&config=&split=&offset=&length=} (length at most 100).</li>
  * </ul>
- * Faults can be planted: an error status, a connection dropped after some bytes, a server that ignores Range.
+ * Faults can be planted: an error status, a connection dropped or stalled after some bytes, a server that
+ * ignores Range.
  */
 final class FakeHub implements AutoCloseable {
     static final String TOKEN = "hf_fake_token";
@@ -84,7 +87,7 @@ final class FakeHub implements AutoCloseable {
         }
     }
 
-    private enum FaultKind { STATUS, DROP, IGNORE_RANGE }
+    private enum FaultKind { STATUS, DROP, STALL, IGNORE_RANGE }
 
     private record Fault(String server, String method, Predicate<String> path, FaultKind kind, int value, int[] remaining) {}
 
@@ -98,6 +101,7 @@ final class FakeHub implements AutoCloseable {
     private final Map<String, Map<String, Map<String, List<ObjectNode>>>> datasets = new LinkedHashMap<>();
     private final Map<String, byte[]> cdnContent = new HashMap<>();
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
+    private final ExecutorService executor = Executors.newCachedThreadPool();
 
     FakeHub() throws IOException {
         hub = start("hub", this::hub);
@@ -156,6 +160,11 @@ final class FakeHub implements AutoCloseable {
         faults.add(new Fault(server, "GET", p -> p.contains(part), FaultKind.DROP, bytes, new int[] {times}));
     }
 
+    /** The next {@code times} content answers from {@code server} for {@code part} send {@code bytes}, then nothing for 5 s. */
+    void stallAfter(String server, String part, int bytes, int times) {
+        faults.add(new Fault(server, "GET", p -> p.contains(part), FaultKind.STALL, bytes, new int[] {times}));
+    }
+
     /** The next {@code times} ranged requests to {@code server} for {@code part} get the whole content (200). */
     void ignoreRange(String server, String part, int times) {
         faults.add(new Fault(server, "GET", p -> p.contains(part), FaultKind.IGNORE_RANGE, 0, new int[] {times}));
@@ -174,6 +183,7 @@ final class FakeHub implements AutoCloseable {
         hub.stop(0);
         cdn.stop(0);
         viewer.stop(0);
+        executor.shutdownNow();
     }
 
     // ---- the Hub
@@ -363,6 +373,7 @@ final class FakeHub implements AutoCloseable {
 
     private HttpServer start(String name, HandlerBody body) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(executor);
         server.createContext("/", ex -> {
             try (ex) {
                 URI uri = ex.getRequestURI();
@@ -415,11 +426,15 @@ final class FakeHub implements AutoCloseable {
             return;
         }
         Fault drop = takeFault(server, "GET", ex.getRequestURI().getPath(), FaultKind.DROP);
+        Fault stall = takeFault(server, "GET", ex.getRequestURI().getPath(), FaultKind.STALL);
         ex.sendResponseHeaders(status, length);
         OutputStream out = ex.getResponseBody();
-        if (drop != null) {
-            out.write(content, from, Math.min(drop.value, length));
+        if (drop != null || stall != null) {
+            out.write(content, from, Math.min((drop != null ? drop : stall).value, length));
             out.flush();
+            if (stall != null) {
+                sleep(5_000);
+            }
             throw new IOException("planted drop");  // closing now leaves the fixed-length body short: the client sees the connection end
         }
         out.write(content, from, length);
@@ -471,6 +486,14 @@ final class FakeHub implements AutoCloseable {
     }
 
     // ---- helpers
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 
     private static URI address(HttpServer server) {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());

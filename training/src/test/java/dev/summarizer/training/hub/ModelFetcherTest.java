@@ -20,6 +20,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -87,6 +88,22 @@ class ModelFetcherTest {
         assertNull(ranges.get(0));
         long resumedAt = Long.parseLong(ranges.get(1).replaceAll("bytes=(\\d+)-", "$1"));
         assertTrue(resumedAt > 0 && resumedAt <= 50_000, ranges.toString());
+    }
+
+    @Test
+    void aStalledConnectionIsGivenUpAndTheDownloadResumed() throws Exception {
+        hub.stallAfter("cdn", weightsOnTheCdn(), 50_000, 1);
+        HubHttp impatient = new HubHttp(hub.settings(null), RetryPolicy.immediate(3), Duration.ofMillis(300));
+
+        long start = System.nanoTime();
+        new ModelFetcher(impatient, progress()).fetch(REPO, "main", folder, false);
+
+        assertTrue(System.nanoTime() - start < 4_000_000_000L, "not waiting for the server's 5 s");
+        assertArrayEquals(t5.files.get("model.safetensors"), Files.readAllBytes(folder.resolve("model.safetensors")));
+        List<String> ranges = hub.requests("cdn", "GET").stream().filter(r -> r.path().endsWith(weightsOnTheCdn()))
+                .map(FakeHub.Request::range).toList();
+        assertEquals(2, ranges.size(), ranges.toString());
+        assertTrue(ranges.get(1).startsWith("bytes="), ranges.toString());
     }
 
     @Test
