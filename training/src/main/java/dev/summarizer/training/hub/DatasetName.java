@@ -31,10 +31,12 @@ public record DatasetName(String repo, String config, String folder, String note
         return new DatasetName(typed, null, typed.substring(typed.indexOf('/') + 1), null);
     }
 
-    /** The known short names with their repositories, for --help. */
+    /** The known short names with their repositories, one per line, for --help. */
     public static String shortNames() {
-        return String.join(", ", KNOWN.stream()
-                .map(k -> k.folder + " (" + k.repo + (k.config == null ? "" : ", config " + k.config) + ")")
-                .toList());
+        StringBuilder sb = new StringBuilder();
+        for (DatasetName k : KNOWN) {
+            sb.append(String.format("  %-15s%s%s%n", k.folder, k.repo, k.config == null ? "" : ", config " + k.config));
+        }
+        return sb.toString().stripTrailing();
     }
 }
