@@ -53,7 +53,7 @@ public final class DatasetFetcher {
         Files.createDirectories(folder);
         Map<String, Long> rows = new LinkedHashMap<>();
         for (String split : chosenSplits) {
-            rows.put(split, fetchSplit(repo, chosenConfig, split, limit, folder.resolve(split + ".jsonl")));
+            rows.put(split, fetchSplit(repo, chosenConfig, split, limit, folder.resolve(fileName(split) + ".jsonl")));
         }
         return new Result(repo, chosenConfig, folder, rows);
     }
@@ -106,6 +106,12 @@ public final class DatasetFetcher {
         }
         ResumableDownload.moveIntoPlace(partial, target);
         return offset;
+    }
+
+    /** A split's name as a file name: characters a path would read as more than a name become '_'. */
+    static String fileName(String split) {
+        String name = split.replaceAll("[^A-Za-z0-9._-]", "_");
+        return name.startsWith(".") ? "_" + name.substring(1) : name;
     }
 
     /** Writes a page's rows, each checked to be the next one; returns the offset after them. */

@@ -23,24 +23,32 @@ final class HubErrors {
 
     private HubErrors() {}
 
+    /**
+     * The message for an error answer; {@code fromHub} says it came from the Hub or the dataset viewer (not a
+     * CDN), whose 401 and 403 are about the token.
+     */
     static UserException forStatus(String what, URI uri, int status, HttpHeaders headers, String serverMessage,
-            boolean tokenSent, int attempts) {
+            boolean fromHub, boolean tokenSent, int attempts) {
         String code = headers.firstValue("X-Error-Code").map(String::strip).filter(c -> !c.isEmpty()).orElse(null);
         String details = details(code, serverMessage);
         String withStatus = "(" + status + (code == null ? "" : " " + code)
                 + (serverMessage == null || serverMessage.isBlank() ? "" : ": " + serverMessage) + ")";
-        String message = switch (status) {
+        String message;
+        if (fromHub && status == 401 && tokenSent) {
+            message = "access denied " + withStatus + ": HF_TOKEN was not accepted";
+        } else if (fromHub && status == 401) {
             // Anonymous callers get 401 for missing repositories too, with a message about passwords: the code says enough.
-            case 401 -> tokenSent
-                    ? "access denied " + withStatus + ": HF_TOKEN was not accepted"
-                    : "access denied (401" + (code == null ? "" : " " + code)
-                            + "): it is private or gated, or does not exist; set HF_TOKEN to a token that can read it";
-            case 403 -> "access denied " + withStatus + ": a gated repository needs its conditions accepted on the"
-                    + " Hub and HF_TOKEN set to a token of that account";
-            case 404 -> "not found on " + HubSettings.origin(uri) + " " + withStatus;
-            default -> HubSettings.origin(uri) + " answered " + status + (attempts > 1 ? " after " + attempts(attempts) : "")
+            message = "access denied (401" + (code == null ? "" : " " + code) + "): it is private or gated, or does not"
+                    + " exist; set HF_TOKEN to a token that can read it";
+        } else if (fromHub && status == 403) {
+            message = "access denied " + withStatus + ": a gated repository needs its conditions accepted on the Hub"
+                    + " and HF_TOKEN set to a token of that account";
+        } else if (status == 404) {
+            message = "not found on " + HubSettings.origin(uri) + " " + withStatus;
+        } else {
+            message = HubSettings.origin(uri) + " answered " + status + (attempts > 1 ? " after " + attempts(attempts) : "")
                     + (details.isEmpty() ? "" : " (" + details + ")");
-        };
+        }
         return new UserException(what + ": " + message);
     }
 

@@ -152,7 +152,8 @@ public final class HubHttp {
                 retry.sleepBefore(attempt, retryAfter(response));
                 continue;
             }
-            throw HubErrors.forStatus(what, uri, status, response.headers(), serverMessage, settings.token() != null, attempt);
+            throw HubErrors.forStatus(what, uri, status, response.headers(), serverMessage, isConfiguredServer(uri),
+                    settings.token() != null, attempt);
         }
     }
 

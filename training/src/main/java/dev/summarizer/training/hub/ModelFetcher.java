@@ -67,6 +67,9 @@ public final class ModelFetcher {
         }
         long bytes = files.stream().mapToLong(f -> Math.max(0, f.size())).sum();
 
+        if (Files.exists(folder) && !Files.isDirectory(folder)) {
+            throw new UserException(folder + " exists and is not a folder");
+        }
         if (Files.exists(folder)) {
             String differing = firstDiffering(files, folder);
             if (differing == null) {
@@ -88,14 +91,17 @@ public final class ModelFetcher {
         return new Result(repo, commit, folder, files.size(), bytes, false);
     }
 
-    /** The HEAD answer for one file: its checksum, size, and where the content is (the CDN for LFS files). */
+    /**
+     * The HEAD answer for one file: for an LFS file the Hub's 302 to the CDN carries the content's SHA-256 and
+     * size in X-Linked-Etag and X-Linked-Size (its own Content-Length is that of the redirect); for a file
+     * in git, ETag is the git blob SHA-1 and Content-Length the size.
+     */
     private RemoteFile describe(String repo, String commit, String file) throws IOException, InterruptedException {
         URI url = HubUrls.resolve(http.settings().endpoint(), repo, commit, file);
         HttpResponse<InputStream> response = http.head(url, repo + "/" + file);
         response.body().close();
         HttpHeaders headers = response.headers();
         boolean redirected = response.statusCode() >= 300;
-        URI location = redirected ? response.uri().resolve(headers.firstValue("Location").orElseThrow()) : response.uri();
         String etag = headers.firstValue("X-Linked-Etag").or(() -> headers.firstValue("ETag")).orElse(null);
         long size = size(headers.firstValue("X-Linked-Size").orElse(null));
         if (size < 0 && !redirected) {
@@ -106,7 +112,8 @@ public final class ModelFetcher {
         if (!checksum.verifiable()) {
             progress.line("note: " + repo + "/" + file + ": the server sent no checksum (ETag " + etag + "); checking the size only");
         }
-        return new RemoteFile(file, location, size, checksum, at);
+        // response.uri() is the resolve URL after relative redirects (a renamed repository): where to ask again.
+        return new RemoteFile(file, response.uri(), size, checksum, at);
     }
 
     /** Puts {@code file} into the staging folder: already there, copied from the existing folder, or downloaded. */

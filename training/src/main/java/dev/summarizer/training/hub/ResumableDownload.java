@@ -102,7 +102,7 @@ public final class ResumableDownload {
 
     /** One request for the bytes from {@code have} on, appended to {@code partial}; returns its new size. */
     private long receive(RemoteFile file, Path partial, long have, String what) throws IOException, InterruptedException {
-        HttpResponse<InputStream> response = http.getContent(file.location(), have, what);
+        HttpResponse<InputStream> response = http.getContent(file.url(), have, what);
         try (InputStream body = response.body()) {
             int status = response.statusCode();
             boolean append;
@@ -123,7 +123,7 @@ public final class ResumableDownload {
                 Files.deleteIfExists(partial);
                 throw new IOException("the server has no bytes from " + have + " on (416)");
             } else {
-                throw new UserException(what + ": unexpected answer " + status + " from " + HubSettings.origin(file.location()));
+                throw new UserException(what + ": unexpected answer " + status + " from " + HubSettings.origin(response.uri()));
             }
             return copy(body, partial, append, have);
         }

@@ -64,6 +64,8 @@ final class FakeHub implements AutoCloseable {
         final Set<String> lfs = new LinkedHashSet<>();
         final Map<String, String> claimedChecksums = new HashMap<>();
         boolean isPrivate;
+        /** Gated, and the token's account has not been granted access. */
+        boolean isGated;
 
         Repo(String id, String commit) {
             this.id = id;
@@ -283,6 +285,17 @@ final class FakeHub implements AutoCloseable {
         boolean authenticated = ("Bearer " + TOKEN).equals(authorization);
         if (authorization != null && !authenticated) {
             error(ex, 401, null, "Invalid credentials in Authorization header");
+            return null;
+        }
+        if (repo != null && repo.isGated) {
+            String what = "Access to model " + repo.id + " is restricted";
+            if (authenticated) {
+                error(ex, 403, "GatedRepo", what + " and you are not in the authorized list. Visit https://huggingface.co/"
+                        + repo.id + " to ask for access.");
+            } else {
+                error(ex, 401, "GatedRepo", what + ". You must have access to it and be authenticated to access it."
+                        + " Please log in.");
+            }
             return null;
         }
         if (repo == null || (repo.isPrivate && !authenticated)) {

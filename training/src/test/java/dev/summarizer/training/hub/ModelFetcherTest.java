@@ -198,6 +198,23 @@ class ModelFetcherTest {
     }
 
     @Test
+    void gatedRepositoriesSayWhatToDo() throws Exception {
+        hub.repo("acme/gated-t5").file("config.json", HubFixtures.text("{}")).isGated = true;
+
+        UserException anonymous = assertThrows(UserException.class,
+                () -> fetcher(null, 3).fetch("acme/gated-t5", "main", folder, false));
+        assertEquals("model acme/gated-t5: access denied (401 GatedRepo): it is private or gated, or does not exist;"
+                + " set HF_TOKEN to a token that can read it", anonymous.getMessage());
+
+        UserException notGranted = assertThrows(UserException.class,
+                () -> fetcher(FakeHub.TOKEN, 3).fetch("acme/gated-t5", "main", folder, false));
+        assertEquals("model acme/gated-t5: access denied (403 GatedRepo: Access to model acme/gated-t5 is restricted and"
+                + " you are not in the authorized list. Visit https://huggingface.co/acme/gated-t5 to ask for access.): a gated"
+                + " repository needs its conditions accepted on the Hub and HF_TOKEN set to a token of that account",
+                notGranted.getMessage());
+    }
+
+    @Test
     void missingRepositoriesRevisionsAndFilesAreNamed() throws Exception {
         UserException repo = assertThrows(UserException.class,
                 () -> fetcher(FakeHub.TOKEN, 3).fetch("nobody/nothing", "main", folder, false));
