@@ -90,7 +90,8 @@ public final class Progress {
         long moved = done - initial;
         String summary = unit.amount(done);
         if (seconds >= 1 && moved > 0) {
-            summary += " in " + Units.seconds(seconds) + " (" + unit.rate(moved / seconds) + ")";
+            summary += (initial > 0 ? ", " + unit.amount(moved) + " of it" : "") + " in " + Units.seconds(seconds)
+                    + " (" + unit.rate(moved / seconds) + ")";
         }
         end(summary);
     }

@@ -29,7 +29,7 @@ class ProgressTest {
         assertEquals("""
                 model.safetensors: 52.0 MB / 242.0 MB (21%), 10.0 MB/s, ETA 0:19
                 model.safetensors: 242.0 MB / 242.0 MB (100%), 10.0 MB/s, ETA 0:00
-                model.safetensors: 242.0 MB in 24.0 s (10.0 MB/s)
+                model.safetensors: 242.0 MB, 240.0 MB of it in 24.0 s (10.0 MB/s)
                 """, text());
     }
 
