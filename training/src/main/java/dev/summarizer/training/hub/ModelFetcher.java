@@ -107,13 +107,12 @@ public final class ModelFetcher {
         if (size < 0 && !redirected) {
             size = size(headers.firstValue("Content-Length").orElse(null));
         }
-        String at = headers.firstValue("X-Repo-Commit").orElse(commit);
         Checksum checksum = Checksum.fromEtag(etag);
         if (!checksum.verifiable()) {
             progress.line("note: " + repo + "/" + file + ": the server sent no checksum (ETag " + etag + "); checking the size only");
         }
         // response.uri() is the resolve URL after relative redirects (a renamed repository): where to ask again.
-        return new RemoteFile(file, response.uri(), size, checksum, at);
+        return new RemoteFile(file, response.uri(), size, checksum);
     }
 
     /** Puts {@code file} into the staging folder: already there, copied from the existing folder, or downloaded. */
