@@ -1,5 +1,5 @@
 """PyTorch's side of the training-step benchmark: Hugging Face T5 of a preset's shape (random weights), the
-Trainer's AdamW (torch.optim.AdamW, weight decay 0.01 but not on layer norms), global-norm clipping at 1.0,
+Trainer's AdamW (torch.optim.AdamW, weight decay 0.01 but not on layer norms or the relative attention bias), global-norm clipping at 1.0,
 the same random token batch shape as TrainingStepBenchmark. Prints one JSON line; peak RSS is read by the
 caller (/usr/bin/time -v) or from getrusage here.
 
@@ -11,7 +11,7 @@ import sys
 import time
 
 import torch
-from transformers import T5Config, T5ForConditionalGeneration
+from transformers import T5Config, T5ForConditionalGeneration, Trainer
 
 
 def main():
@@ -31,8 +31,9 @@ def main():
     mask = torch.ones(batch, source, dtype=torch.long)
     labels = torch.randint(2, config.vocab_size, (batch, target), generator=g)
     labels[:, -1] = 1
-    decay = [p for n, p in model.named_parameters() if "layer_norm" not in n]
-    no_decay = [p for n, p in model.named_parameters() if "layer_norm" in n]
+    decay_names = set(Trainer.get_decay_parameter_names(None, model))  # layer norms and "bias" names excluded
+    decay = [p for n, p in model.named_parameters() if n in decay_names]
+    no_decay = [p for n, p in model.named_parameters() if n not in decay_names]
     optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}],
                                   lr=1e-4, foreach=False)
 

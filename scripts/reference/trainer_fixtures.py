@@ -1,6 +1,6 @@
 """Reference run of the training loop: a small T5 trained for 8 optimizer steps by a PyTorch loop with the
 Trainer semantics DESIGN.md fixes (file order, dropout 0, batch 4, 2 accumulation steps, linear warmup 2,
-AdamW with weight decay 0.01 not on layer norms, clipping at 1.0, loss = micro-batch mean / accumulation).
+AdamW with weight decay 0.01 not on layer norms or the relative attention bias, clipping at 1.0, loss = micro-batch mean / accumulation).
 
 Everything is made here, so nothing depends on downloaded data: synthetic dialogues, a word-level
 tokenizer.json over them, and a randomly initialised model. Writes models/src/test/resources/fixtures/trainer/:
@@ -17,7 +17,7 @@ import random
 import torch
 from safetensors.torch import save_file
 from tokenizers import Tokenizer, models, pre_tokenizers, processors, decoders
-from transformers import PreTrainedTokenizerFast, T5Config, T5ForConditionalGeneration
+from transformers import PreTrainedTokenizerFast, T5Config, T5ForConditionalGeneration, Trainer
 from transformers.optimization import get_linear_schedule_with_warmup
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -106,8 +106,9 @@ def main():
             labels[r, : len(lab["input_ids"][i])] = torch.tensor(lab["input_ids"][i])
         return ids, mask, labels
 
-    decay = [p for n, p in model.named_parameters() if "layer_norm" not in n]
-    no_decay = [p for n, p in model.named_parameters() if "layer_norm" in n]
+    decay_names = set(Trainer.get_decay_parameter_names(None, model))  # layer norms and "bias" names excluded
+    decay = [p for n, p in model.named_parameters() if n in decay_names]
+    no_decay = [p for n, p in model.named_parameters() if n not in decay_names]
     optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": s["weight_decay"]},
                                    {"params": no_decay, "weight_decay": 0.0}], lr=s["learning_rate"],
                                   betas=(s["adam_beta1"], s["adam_beta2"]), eps=s["adam_epsilon"], foreach=False)

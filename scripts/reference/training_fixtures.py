@@ -1,7 +1,7 @@
 """Reference values for the training graphs: what PyTorch computes for the two small models of
 model_fixtures.py with dropout 0 -- the loss and every parameter's gradient for one batch, and the
 parameters after 3 optimizer steps as transformers' Trainer takes them (torch AdamW with weight decay on all
-but layer norms, linear schedule with warmup, global-norm clipping).
+but layer norms and the relative attention bias, linear schedule with warmup, global-norm clipping).
 
 Writes models/src/test/resources/fixtures/<arch>-training.json (inputs, loss, settings) and
 <arch>-grads.safetensors, <arch>-after-3-steps.safetensors. Run model_fixtures.py first.
@@ -11,7 +11,7 @@ import os
 
 import torch
 from safetensors.torch import save_file
-from transformers import T5ForConditionalGeneration
+from transformers import T5ForConditionalGeneration, Trainer
 from transformers.optimization import get_linear_schedule_with_warmup
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -66,8 +66,9 @@ def main():
         model.zero_grad()
 
         # Three optimizer steps with the Trainer's grouping, schedule and clipping.
-        decay = [p for n, p in model.named_parameters() if "layer_norm" not in n]
-        no_decay = [p for n, p in model.named_parameters() if "layer_norm" in n]
+        decay_names = set(Trainer.get_decay_parameter_names(None, model))  # layer norms and "bias" names excluded
+        decay = [p for n, p in model.named_parameters() if n in decay_names]
+        no_decay = [p for n, p in model.named_parameters() if n not in decay_names]
         optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": SETTINGS["weight_decay"]},
                                        {"params": no_decay, "weight_decay": 0.0}],
                                       lr=SETTINGS["learning_rate"], betas=(SETTINGS["adam_beta1"], SETTINGS["adam_beta2"]),

@@ -14,8 +14,12 @@ public enum ParameterKind {
     FEED_FORWARD_OUT,
     LAYER_NORM;
 
-    /** The Trainer's AdamW groups exclude layer-norm weights (and biases, which T5 has none of) from decay. */
+    /**
+     * Whether AdamW's weight decay applies, as the Hugging Face Trainer groups parameters: it skips every name that
+     * contains "bias" or a layer-norm pattern, so T5's layer norms and its {@code relative_attention_bias} table
+     * (an embedding, but named a bias) do not decay.
+     */
     public boolean decays() {
-        return this != LAYER_NORM;
+        return this != LAYER_NORM && this != RELATIVE_ATTENTION_BIAS;
     }
 }

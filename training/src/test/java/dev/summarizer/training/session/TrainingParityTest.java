@@ -12,6 +12,7 @@ import dev.summarizer.model.T5Weights;
 import dev.summarizer.runtime.Device;
 import dev.summarizer.testing.Fixtures;
 import static dev.summarizer.testing.Assertions.assertTensorsClose;
+import static dev.summarizer.testing.Assertions.assertUpdatesClose;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,6 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * linear warmup schedule and global-norm clipping.
  */
 class TrainingParityTest {
+    /** Weight decay on a tensor that should not decay moves its update by about 1% here; float32 noise is far below. */
+    private static final double UPDATE_TOLERANCE = 1e-3;
 
     @ParameterizedTest
     @ValueSource(strings = {"relu-tied", "gated-untied"})
@@ -50,8 +53,10 @@ class TrainingParityTest {
                 assertEquals(expected.get("learning_rate").asDouble(), step.learningRate(), 1e-12, arch + " rate at step " + k);
                 assertEquals(expected.get("grad_norm").asDouble(), step.gradNorm(), 1e-4 * step.gradNorm(), arch + " grad norm at step " + k);
             }
-            assertTensorsClose(Safetensors.read(Fixtures.fixture(arch + "-after-3-steps.safetensors")), session.weights().tensors(),
-                    1e-5, arch + " parameters after 3 steps");
+            Map<String, FloatTensor> expected = Safetensors.read(Fixtures.fixture(arch + "-after-3-steps.safetensors"));
+            assertTensorsClose(expected, session.weights().tensors(), 1e-5, arch + " parameters after 3 steps");
+            assertUpdatesClose(weights.tensors(), expected, session.weights().tensors(), UPDATE_TOLERANCE,
+                    arch + " parameter updates over 3 steps");
         }
     }
 
