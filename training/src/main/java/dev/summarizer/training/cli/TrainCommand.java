@@ -33,14 +33,15 @@ public final class TrainCommand implements Command {
                 .flag("overwrite-output-dir", "train into an existing output folder (its old checkpoints are removed)")
                 .option("resume-from-checkpoint", "DIR|latest", "continue a run from one of its checkpoints")
                 .option("learning-rate", "X", "AdamW's peak learning rate", "5e-5")
-                .option("weight-decay", "X", "AdamW weight decay (not on layer norms)", "0")
+                .option("weight-decay", "X", "AdamW weight decay (not on layer norms or the relative attention bias)", "0")
                 .option("adam-beta1", "X", "AdamW beta1", "0.9")
                 .option("adam-beta2", "X", "AdamW beta2", "0.999")
                 .option("adam-epsilon", "X", "AdamW epsilon", "1e-8")
                 .option("max-grad-norm", "X", "clip gradients to this global L2 norm; 0 for none", "1.0")
                 .option("warmup-steps", "N", "linear warmup steps (wins over --warmup-ratio)", "0")
                 .option("warmup-ratio", "X", "warmup as a share of all steps", "0")
-                .option("lr-scheduler-type", "linear|constant|cosine", "the learning-rate schedule after warmup", "linear")
+                .option("lr-scheduler-type", "linear|cosine|constant|constant_with_warmup",
+                        "the learning-rate schedule (plain constant has no warmup, as in transformers)", "linear")
                 .option("num-train-epochs", "X", "epochs to train (when --max-steps is not set)", "3")
                 .option("max-steps", "N", "optimizer steps to train, overriding epochs", "-1")
                 .option("per-device-train-batch-size", "N", "examples per micro-batch", "8")
@@ -118,7 +119,7 @@ public final class TrainCommand implements Command {
         String scheduler = a.required("lr-scheduler-type");
         LearningRateSchedule.Kind kind = LearningRateSchedule.Kind.parse(scheduler);
         if (kind == null) {
-            throw new UsageException("--lr-scheduler-type: expected linear, constant or cosine, got \"" + scheduler + "\"");
+            throw new UsageException("--lr-scheduler-type: expected linear, cosine, constant or constant_with_warmup, got \"" + scheduler + "\"");
         }
         String metric = a.required("metric-for-best-model");
         boolean greater = a.has("greater-is-better") ? a.bool("greater-is-better") : !metric.endsWith("loss");

@@ -2,6 +2,8 @@ package dev.summarizer.training.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.summarizer.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
 /** The Trainer's schedules at hand-computed points (warmup 2, 10 steps, base rate 1). */
@@ -29,12 +31,28 @@ class LearningRateScheduleTest {
         assertEquals(0.0, s.rate(10), 1e-12);
     }
 
+    /** Every kind against transformers' get_scheduler (scripts/reference/schedule_fixtures.py). */
     @Test
-    void constantHoldsAfterWarmup() {
-        var s = new LearningRateSchedule(LearningRateSchedule.Kind.CONSTANT, 3e-4, 4, 100);
-        assertEquals(1.5e-4, s.rate(2), 1e-18);
-        assertEquals(3e-4, s.rate(4), 0);
-        assertEquals(3e-4, s.rate(99), 0);
-        assertEquals(3e-4, new LearningRateSchedule(LearningRateSchedule.Kind.CONSTANT, 3e-4, 0, 100).rate(0), 0);
+    void everyKindMatchesTransformers() throws Exception {
+        JsonNode cases = Fixtures.json(Fixtures.fixture("schedules.json")).get("cases");
+        assertEquals(12, cases.size());
+        for (JsonNode c : cases) {
+            var kind = LearningRateSchedule.Kind.parse(c.get("type").asText());
+            var s = new LearningRateSchedule(kind, c.get("base_rate").asDouble(), c.get("warmup_steps").asLong(),
+                    c.get("total_steps").asLong());
+            // The Trainer never steps past the total (where transformers' cosine rises again).
+            for (int step = 0; step <= c.get("total_steps").asInt(); step++) {
+                double expected = c.get("rates").get(step).asDouble();
+                assertEquals(expected, s.rate(step), 1e-15, c.get("type").asText() + " warmup " + c.get("warmup_steps") + " total "
+                        + c.get("total_steps") + " at step " + step);
+            }
+        }
+    }
+
+    @Test
+    void constantIgnoresWarmupUnlessAskedFor() {
+        assertEquals(3e-4, new LearningRateSchedule(LearningRateSchedule.Kind.CONSTANT, 3e-4, 4, 100).rate(0), 0);
+        assertEquals(0.0, new LearningRateSchedule(LearningRateSchedule.Kind.CONSTANT_WITH_WARMUP, 3e-4, 4, 100).rate(0), 0);
+        assertEquals(1.5e-4, new LearningRateSchedule(LearningRateSchedule.Kind.CONSTANT_WITH_WARMUP, 3e-4, 4, 100).rate(2), 1e-18);
     }
 }

@@ -1,6 +1,7 @@
 package dev.summarizer.training.train;
 
 import static dev.summarizer.testing.Assertions.assertTensorsClose;
+import static dev.summarizer.testing.Assertions.assertUpdatesClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -91,7 +92,10 @@ class TrainerTest {
                     "grad norm at step " + (i + 1));
         }
         Map<String, FloatTensor> reference = Safetensors.read(FIXTURE.resolve("final.safetensors"));
-        assertTensorsClose(reference, ModelFolder.open(out.resolve("final")).readWeights().tensors(), 2e-3, "final weights");
+        Map<String, FloatTensor> trained = ModelFolder.open(out.resolve("final")).readWeights().tensors();
+        assertTensorsClose(reference, trained, 2e-3, "final weights");
+        assertUpdatesClose(ModelFolder.open(FIXTURE.resolve("model")).readWeights().tensors(), reference, trained, 1e-3,
+                "updates over 8 steps");
         assertTrue(Files.exists(out.resolve("final/onnx/decoder_model_merged.onnx")));
         assertEquals("summarize: ", JSON.readTree(out.resolve("final/config.json").toFile())
                 .path("task_specific_params").path("summarization").path("prefix").asText(), "the final config records the prefix");
@@ -183,7 +187,7 @@ class TrainerTest {
         assertOneLine(Cli.run(flags(dir.resolve("b"), "--train", dir.resolve("missing.jsonl").toString())),
                 dir.resolve("missing.jsonl") + ": file not found");
         assertOneLine(Cli.run(flags(dir.resolve("c"), "--lr-scheduler-type", "step")),
-                "--lr-scheduler-type: expected linear, constant or cosine, got \"step\"");
+                "--lr-scheduler-type: expected linear, cosine, constant or constant_with_warmup, got \"step\"");
         // Weights that are not numbers: the first loss is not finite, and the run stops saying so.
         Path broken = dir.resolve("broken");
         Files.createDirectories(broken);
