@@ -41,13 +41,8 @@ public final class GenerationDefaults {
         }
         JsonNode task = config.json().path("task_specific_params").path("summarization");
         if (task.isObject()) {
-            // Explicit new-token counts in the lower layer must not outrank the task's total lengths.
-            if (task.has("max_length")) {
-                layered.remove("max_new_tokens");
-            }
-            if (task.has("min_length")) {
-                layered.remove("min_new_tokens");
-            }
+            // Field by field, as the pipeline's generation_config.update(**task) does: a max_new_tokens from
+            // generation_config.json stays and still outranks a task's max_length.
             layered.setAll((ObjectNode) task);
         }
         return fromJson(layered, generation.toString());

@@ -87,6 +87,27 @@ class SummarizeCommandTest {
     }
 
     @Test
+    void theModelsPrefixIsPutBeforeTheText() throws Exception {
+        String text = "Amanda: I baked cookies. Do you want some?";
+        JsonNode byDefault = summarizeJson(text);
+        JsonNode explicit = summarizeJson("--prefix", "summarize: ", text);
+        JsonNode none = summarizeJson("--prefix", "", text);
+        // The tiny preset's task_specific_params.summarization.prefix is "summarize: ", two T5 tokens (21603, 10).
+        assertEquals(explicit.get("input_tokens").asInt(), byDefault.get("input_tokens").asInt());
+        assertEquals(none.get("input_tokens").asInt() + 2, byDefault.get("input_tokens").asInt());
+        assertEquals(explicit.get("token_ids"), byDefault.get("token_ids"));
+    }
+
+    private static JsonNode summarizeJson(String... args) throws Exception {
+        List<String> all = new java.util.ArrayList<>(List.of("summarize", "--model", model.toString(), "--json",
+                "--max-new-tokens", "5"));
+        all.addAll(List.of(args));
+        Cli.Result r = Cli.run(all.toArray(String[]::new));
+        assertEquals(0, r.status(), r.err());
+        return JSON.readTree(r.out());
+    }
+
+    @Test
     void beamSearchRunsFromTheCommandLine() throws Exception {
         Cli.Result r = Cli.run("summarize", "--model", model.toString(), "--json", "--num-beams", "3",
                 "--max-new-tokens", "6", "--no-repeat-ngram-size", "2", "--length-penalty", "0.8",
