@@ -12,8 +12,8 @@ fi
 command -v mvn >/dev/null 2>&1 || { echo "test.sh: Maven (mvn) is needed" >&2; exit 1; }
 echo "test.sh: JDK $JAVA_MAJOR at $JAVA_HOME"
 
-export MAVEN_OPTS="${MAVEN_OPTS:-} $(jvm_quiet_flags)"
-mvn -B -f "$ROOT/pom.xml" ${SUMMARIZER_MAVEN_ARGS:-} verify -Dtest.jvm.args="-Xmx6g $(jvm_quiet_flags)" "$@"
+export MAVEN_OPTS="${MAVEN_OPTS:-} $(jvm_flags)"
+mvn -B -f "$ROOT/pom.xml" ${SUMMARIZER_MAVEN_ARGS:-} verify -Dtest.jvm.args="-Xmx6g $(jvm_flags)" "$@"
 # verify built what the launcher runs; tell it so, so that the checks below do not build again.
 mkdir -p "$ROOT/target"
 printf '%s' "${SUMMARIZER_MAVEN_ARGS:-}" > "$ROOT/target/.build-stamp"

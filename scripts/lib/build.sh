@@ -22,7 +22,7 @@ ensure_built() {
       command -v mvn >/dev/null 2>&1 || { echo "summarizer: Maven (mvn) is needed to build the project" >&2; exit 1; }
       echo "summarizer: building (first run or sources changed)..." >&2
       local log="$ROOT/target/build.log"
-      if ! MAVEN_OPTS="${MAVEN_OPTS:-} $(jvm_quiet_flags)" mvn -B -q -f "$ROOT/pom.xml" package -DskipTests \
+      if ! MAVEN_OPTS="${MAVEN_OPTS:-} $(jvm_flags)" mvn -B -q -f "$ROOT/pom.xml" package -DskipTests \
             ${SUMMARIZER_MAVEN_ARGS:-} >"$log" 2>&1; then
         cat "$log" >&2
         echo "summarizer: the build failed (log: $log)" >&2

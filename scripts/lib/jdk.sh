@@ -28,9 +28,10 @@ find_jdk() {
   return 1
 }
 
-# JVM flags that keep newer JDKs quiet about the native libraries ONNX Runtime, DJL and protobuf use.
-jvm_quiet_flags() {
-  local flags="--enable-native-access=ALL-UNNAMED"
+# JVM flags for every JVM the scripts start: UTF-8 output whatever the locale, and newer JDKs kept quiet about
+# the native libraries ONNX Runtime, DJL and protobuf use.
+jvm_flags() {
+  local flags="--enable-native-access=ALL-UNNAMED -Dstdout.encoding=UTF-8 -Dstderr.encoding=UTF-8"
   [ "${JAVA_MAJOR:-21}" -ge 23 ] && flags="$flags --sun-misc-unsafe-memory-access=allow"
   echo "$flags"
 }
@@ -38,3 +39,9 @@ jvm_quiet_flags() {
 # The environment every JVM of this project runs with (see DESIGN.md).
 export ORT_DISABLE_TELEMETRY=1
 export OPT_OUT_TRACKING=true
+# The JVM decodes command-line arguments (a text to summarize) with the locale's charset: without a UTF-8
+# locale (a bare container, cron) non-ASCII text would arrive as question marks.
+case "${LC_ALL:-${LC_CTYPE:-${LANG:-}}}" in
+  *UTF-8*|*utf-8*|*UTF8*|*utf8*) ;;
+  *) export LC_ALL=C.UTF-8 ;;
+esac
