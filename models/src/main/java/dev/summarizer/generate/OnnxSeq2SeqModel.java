@@ -27,6 +27,7 @@ import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Set;
@@ -157,13 +158,8 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
                 System.arraycopy(attentionMask[b], 0, expandedMask, (b * copies + j) * length, length);
             }
         }
-        float[] hidden;
-        try (OnnxTensor ids = longTensor(flatten(inputIds), batch, length);
-                OnnxTensor mask = longTensor(flatten(attentionMask), batch, length);
-                OrtSession.Result out = timer.run(encoder, Map.of(INPUT_IDS, ids, ATTENTION_MASK, mask))) {
-            hidden = copy(((OnnxTensor) out.get(LAST_HIDDEN_STATE).orElseThrow()).getFloatBuffer());
-        }
         int rowSize = length * config.dModel();
+        float[] hidden = encode(inputIds, attentionMask);
         FloatBuffer expanded = directFloats((long) batch * copies * rowSize);
         for (int b = 0; b < batch; b++) {
             for (int j = 0; j < copies; j++) {
@@ -174,6 +170,49 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
         OnnxTensor encoderHidden = OnnxTensor.createTensor(env, expanded, new long[] {batch * copies, length, config.dModel()});
         OnnxTensor encoderMask = longTensor(expandedMask, batch * copies, length);
         return new Decoding(encoderHidden, encoderMask, batch * copies);
+    }
+
+    /**
+     * The encoder's output for a right-padded batch, [batch, length, d_model], zero at padded positions. Inputs of
+     * different lengths are encoded one by one at their own length: padding eight SAMSum dialogues to the longest
+     * made the encoder do twice the work, 40% of a t5-small batch's time. The decoder masks padded positions out
+     * of cross-attention, so what they hold does not matter, and each input gets exactly what it gets alone.
+     */
+    private float[] encode(long[][] inputIds, long[][] attentionMask) throws OrtException {
+        int batch = inputIds.length;
+        int length = inputIds[0].length;
+        int[] lengths = new int[batch];
+        boolean ragged = false;
+        for (int b = 0; b < batch; b++) {
+            while (lengths[b] < length && attentionMask[b][lengths[b]] != 0) {
+                lengths[b]++;
+            }
+            for (int i = lengths[b]; i < length; i++) {
+                if (attentionMask[b][i] != 0) {
+                    throw new IllegalArgumentException("attention mask row " + b + " is not right-padded");
+                }
+            }
+            ragged |= lengths[b] != length;
+        }
+        if (!ragged) {
+            return runEncoder(flatten(inputIds), flatten(attentionMask), batch, length);
+        }
+        int rowSize = length * config.dModel();
+        float[] hidden = new float[batch * rowSize];
+        for (int b = 0; b < batch; b++) {
+            int n = Math.max(1, lengths[b]);
+            float[] row = runEncoder(Arrays.copyOf(inputIds[b], n), Arrays.copyOf(attentionMask[b], n), 1, n);
+            System.arraycopy(row, 0, hidden, b * rowSize, row.length);
+        }
+        return hidden;
+    }
+
+    private float[] runEncoder(long[] ids, long[] mask, int batch, int length) throws OrtException {
+        try (OnnxTensor idsTensor = longTensor(ids, batch, length);
+                OnnxTensor maskTensor = longTensor(mask, batch, length);
+                OrtSession.Result out = timer.run(encoder, Map.of(INPUT_IDS, idsTensor, ATTENTION_MASK, maskTensor))) {
+            return copy(((OnnxTensor) out.get(LAST_HIDDEN_STATE).orElseThrow()).getFloatBuffer());
+        }
     }
 
     private OnnxTensor longTensor(long[] values, long... shape) throws OrtException {
