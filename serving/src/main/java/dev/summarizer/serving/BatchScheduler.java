@@ -27,7 +27,6 @@ final class BatchScheduler implements AutoCloseable {
         final GenerationSettings settings;
         final DecodingObserver stream;
         final CompletableFuture<List<Summary>> result = new CompletableFuture<>();
-        final long enqueuedNanos = System.nanoTime();
 
         Pending(List<String> texts, GenerationSettings settings, DecodingObserver stream) {
             this.texts = texts;
@@ -43,6 +42,9 @@ final class BatchScheduler implements AutoCloseable {
     private final Summarizer summarizer;
     private final int maxBatchSize;
     private final long maxWaitNanos;
+    /** How much longer a batch waits for the clients of a larger last batch to come back. */
+    private static final int RETURN_WAIT_FACTOR = 5;
+    private int lastBatchTexts;
     private final int capacity;
     private final ServerMetrics metrics;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -122,7 +124,12 @@ final class BatchScheduler implements AutoCloseable {
         }
         List<Pending> batch = new ArrayList<>(List.of(first));
         int texts = first.texts.size();
-        long deadline = first.enqueuedNanos + maxWaitNanos;
+        // The wait counts from when the worker is free, not from when the oldest request came, and it is longer
+        // while fewer texts wait than the last batch had: clients answered together come back tens of
+        // milliseconds apart on a busy machine, and starting without them splits them into two half batches
+        // that then alternate for good (measured: 8 closed-loop clients ran in batches of 4.3 with a 10 ms
+        // wait from arrival). A lone client still waits only maxWait.
+        long free = System.nanoTime();
         // Streaming requests decode alone; the others gather compatible company.
         while (first.stream == null && texts < maxBatchSize) {
             for (Iterator<Pending> it = queue.iterator(); it.hasNext() && texts < maxBatchSize; ) {
@@ -135,7 +142,8 @@ final class BatchScheduler implements AutoCloseable {
                     texts += p.texts.size();
                 }
             }
-            long left = deadline - System.nanoTime();
+            long allowed = texts < Math.min(lastBatchTexts, maxBatchSize) ? RETURN_WAIT_FACTOR * maxWaitNanos : maxWaitNanos;
+            long left = free + allowed - System.nanoTime();
             if (texts >= maxBatchSize || left <= 0 || closed) {
                 break;
             }
@@ -143,6 +151,7 @@ final class BatchScheduler implements AutoCloseable {
         }
         metrics.queueDepth(queue.size());
         running = batch.size();
+        lastBatchTexts = texts;
         return batch;
     }
 
@@ -170,6 +179,7 @@ final class BatchScheduler implements AutoCloseable {
             }
         } catch (CancellationException e) {
             LOG.info("stopped a batch of {} texts: every request in it was given up", texts.size());
+            metrics.batchStopped();
             batch.forEach(p -> p.result.completeExceptionally(e));
         } catch (Exception | OutOfMemoryError e) {
             batch.forEach(p -> p.result.completeExceptionally(e));

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The server's Prometheus metrics: requests by endpoint and status, request latency, queue depth, batch
- * sizes, generated tokens and the tokens per second of the last batch.
+ * sizes, generated tokens, the tokens per second of the last batch, and batches stopped because nobody waited for
+ * them any more.
  */
 final class ServerMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -18,6 +19,7 @@ final class ServerMetrics {
     private final AtomicLong tokensPerSecond = new AtomicLong();
     private final DistributionSummary batchSizes;
     private final Counter generatedTokens;
+    private final Counter stoppedBatches;
 
     ServerMetrics() {
         registry.gauge("summarizer_queue_depth", queueDepth);
@@ -25,6 +27,8 @@ final class ServerMetrics {
         batchSizes = DistributionSummary.builder("summarizer_batch_size")
                 .description("texts decoded together").serviceLevelObjectives(1, 2, 4, 8, 16, 32).register(registry);
         generatedTokens = Counter.builder("summarizer_generated_tokens").description("tokens generated").register(registry);
+        stoppedBatches = Counter.builder("summarizer_batches_stopped")
+                .description("batches stopped early because every request in them was given up").register(registry);
     }
 
     void request(String endpoint, int status, long nanos) {
@@ -43,6 +47,10 @@ final class ServerMetrics {
         batchSizes.record(texts);
         generatedTokens.increment(tokens);
         tokensPerSecond.set(Math.round(tokens / Math.max(seconds, 1e-9)));
+    }
+
+    void batchStopped() {
+        stoppedBatches.increment();
     }
 
     String scrape() {

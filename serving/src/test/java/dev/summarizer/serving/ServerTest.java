@@ -376,6 +376,38 @@ class ServerTest {
         }
     }
 
+    @Test
+    void aBatchStopsWhenItsClientHangsUp() throws Exception {
+        try (SummarizationServer s = SummarizationServer.start(config(c -> c), summarizer)) {
+            String body = JSON.createObjectNode().put("text", "Anna: a slow one").put("max_new_tokens", 250)
+                    .put("min_new_tokens", 250).put("num_beams", 4).toString();
+            try (var socket = new java.net.Socket("127.0.0.1", s.port())) {
+                var out = socket.getOutputStream();
+                out.write(("POST /v1/summarize HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
+                        + body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                out.flush();
+                long queued = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+                while (!s.busy()) {
+                    assertTrue(System.nanoTime() < queued, "the request was never queued");
+                    Thread.sleep(5);
+                }
+                Thread.sleep(200); // decoding has begun
+            }
+            // 250 tokens with 4 beams take far longer than this; the stopped batch frees the worker at once.
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            String scrape = get(s, "/metrics").body();
+            while (metric(scrape, "summarizer_batches_stopped_total") < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                scrape = get(s, "/metrics").body();
+            }
+            assertEquals(1.0, metric(scrape, "summarizer_batches_stopped_total"), scrape);
+            assertEquals(1.0, metric(scrape, "summarizer_http_requests_total{endpoint=\"/v1/summarize\",status=\"499\"}"), scrape);
+            assertFalse(s.busy());
+            assertEquals(200, post(s, "/v1/summarize", "{\"text\": \"hi\", \"max_new_tokens\": 2}").statusCode());
+        }
+    }
+
     private static void assertError(HttpResponse<String> r, int status, String code, String field) throws Exception {
         assertEquals(status, r.statusCode(), r.body());
         JsonNode error = JSON.readTree(r.body()).get("error");
