@@ -2,17 +2,24 @@ package dev.summarizer.runtime;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import dev.summarizer.model.ModelFormatException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Opens ONNX Runtime sessions with this project's settings. */
 public final class Sessions {
     private Sessions() {}
 
+    /**
+     * The process's ONNX Runtime environment. Its native log stays quiet but for fatal errors: every failure also
+     * surfaces as an OrtException, which the commands turn into one line, and a native copy of the same error
+     * printed before it was noise.
+     */
     public static OrtEnvironment environment() {
-        return OrtEnvironment.getEnvironment();
+        return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "summarizer");
     }
 
     /**
@@ -53,6 +60,9 @@ public final class Sessions {
     }
 
     private static OrtSession.SessionOptions options(Device device, int threads) throws OrtException {
+        // The environment comes first: adding the CUDA provider without one fails with "Attempt to use
+        // DefaultLogger but none has been registered" instead of the missing library's name.
+        environment();
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         options.setIntraOpNumThreads(threads);
@@ -72,9 +82,11 @@ public final class Sessions {
             options.addCUDA(0);
         } catch (OrtException | UnsatisfiedLinkError | IllegalArgumentException e) {
             options.close();
+            List<String> missing = CudaLibraries.missing(System.getenv("LD_LIBRARY_PATH"));
             throw new DeviceUnavailableException("--device cuda: ONNX Runtime's CUDA provider is not available ("
                     + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + "); it needs the onnxruntime_gpu build, "
-                    + "an NVIDIA driver, CUDA 12 and cuDNN 9 on the library path");
+                    + "an NVIDIA driver, CUDA 12 and cuDNN 9 on the library path"
+                    + (missing.isEmpty() ? "" : " (not found: " + String.join(", ", missing) + ")"));
         }
     }
 }

@@ -164,6 +164,22 @@ class SummarizeCommandTest {
                 "summarizer summarize: " + unexported.resolve("onnx/encoder_model.onnx") + ": file not found (run summarizer export first)");
     }
 
+    /** With CUDA 12 and cuDNN 9 present the GPU gives the CPU's ids; without them, one line says what is missing. */
+    @Test
+    void cudaRunsOrSaysWhatItNeeds() throws Exception {
+        String text = "Amanda: I baked cookies. Do you want some?";
+        Cli.Result cuda = Cli.run("summarize", "--model", model.toString(), "--json", "--max-new-tokens", "5", "--device", "cuda", text);
+        if (cuda.status() == 0) {
+            assertEquals(summarizeJson(text).get("token_ids"), JSON.readTree(cuda.out()).get("token_ids"));
+        } else {
+            assertEquals(1, cuda.status(), cuda.err());
+            assertEquals(1, cuda.err().lines().count(), cuda.err());
+            assertTrue(cuda.err().startsWith("summarizer summarize: --device cuda: ONNX Runtime's CUDA provider is not available"),
+                    cuda.err());
+            assertTrue(cuda.err().contains("CUDA 12 and cuDNN 9"), cuda.err());
+        }
+    }
+
     private static void assertError(Cli.Result r, int status, String message) {
         assertEquals(status, r.status(), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
