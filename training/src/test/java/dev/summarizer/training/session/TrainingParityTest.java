@@ -60,6 +60,25 @@ class TrainingParityTest {
         }
     }
 
+    /** transformers' LabelSmoother (epsilon 0.1) on the first batch: scripts/reference/label_smoothing_fixtures.py. */
+    @ParameterizedTest
+    @ValueSource(strings = {"relu-tied", "gated-untied"})
+    void labelSmoothingMatchesTheTrainers(String arch) throws Exception {
+        JsonNode fixture = Fixtures.json(Fixtures.fixture(arch + "-training.json"));
+        JsonNode smoothing = Fixtures.json(Fixtures.fixture(arch + "-smoothing.json"));
+        T5Weights weights = ModelFolder.open(Fixtures.fixture(arch)).readWeights();
+        TrainingSettings settings = new TrainingSettings(0, 1, smoothing.get("label_smoothing").asDouble(),
+                new AdamWSettings(0.9, 0.999, 1e-8, 0), 1.0);
+        try (TrainingSession session = TrainingSession.create(weights, settings, Device.CPU, 0)) {
+            double loss = session.trainStep(batch(fixture.get("batches").get(0)));
+            double expected = smoothing.get("loss").asDouble();
+            assertEquals(expected, loss, 1e-5 * Math.abs(expected), arch + " smoothed loss");
+            assertTrue(Math.abs(loss - fixture.get("loss").asDouble()) > 1e-3, "smoothing changes the loss");
+            assertTensorsClose(Safetensors.read(Fixtures.fixture(arch + "-smoothing-grads.safetensors")), session.gradients(), 1e-4,
+                    arch + " smoothed gradient");
+        }
+    }
+
     static Batch batch(JsonNode b) {
         return new Batch(Fixtures.longMatrix(b.get("input_ids")), Fixtures.longMatrix(b.get("attention_mask")),
                 Fixtures.longMatrix(b.get("labels")));
