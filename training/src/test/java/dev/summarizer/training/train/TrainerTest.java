@@ -101,6 +101,49 @@ class TrainerTest {
                 .path("task_specific_params").path("summarization").path("prefix").asText(), "the final config records the prefix");
     }
 
+    /** Ctrl-C for real: a train process gets SIGINT, saves a checkpoint, exits 130, and the run resumes from it. */
+    @Test
+    void anInterruptSignalSavesACheckpointAndTheRunResumesFromIt() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/kill")) || Files.isExecutable(Path.of("/usr/bin/kill")),
+                "no kill command to send SIGINT with");
+        Path out = dir.resolve("interrupted");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "dev.summarizer.cli.Main"));
+        String[] train = flags(out, "--max-steps", "100000", "--save-steps", "0", "--logging-steps", "1", "--eval-steps", "0");
+        command.addAll(List.of(train));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("interrupted.log").toFile())
+                .start();
+        try {
+            Path metrics = out.resolve("metrics.jsonl");
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (!(Files.exists(metrics) && Files.readAllLines(metrics).size() >= 3)) {
+                assertTrue(process.isAlive(), Files.readString(dir.resolve("interrupted.log")));
+                assertTrue(System.nanoTime() < deadline, "no training steps in 60 s");
+                Thread.sleep(50);
+            }
+            new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start().waitFor();
+            assertTrue(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the run did not stop after SIGINT");
+        } finally {
+            process.destroyForcibly();
+        }
+        String log = Files.readString(dir.resolve("interrupted.log"));
+        assertEquals(130, process.exitValue(), log);
+        assertTrue(log.contains("stopping: saving a resumable checkpoint"), log);
+        assertFalse(log.contains("Exception"), log);
+        Path checkpoint;
+        try (var files = Files.list(out)) {
+            checkpoint = files.filter(f -> f.getFileName().toString().startsWith("checkpoint-")).findFirst().orElseThrow();
+        }
+        long step = TrainingCheckpoint.read(checkpoint, null).step();
+        assertTrue(step >= 3, "stopped at step " + step);
+
+        Cli.Result resumed = Cli.run(flags(out, "--max-steps", Long.toString(step + 2), "--save-steps", "0", "--eval-steps", "0",
+                "--resume-from-checkpoint", "latest"));
+        assertEquals(0, resumed.status(), resumed.err());
+        assertTrue(resumed.err().contains("resumed from " + checkpoint + " at step " + step), resumed.err());
+        assertTrue(Files.exists(out.resolve("final/model.safetensors")));
+    }
+
     @Test
     void resumingFromAnyCheckpointEndsWithTheSameWeightsEvenWithDropout() throws Exception {
         Path full = dir.resolve("full");
