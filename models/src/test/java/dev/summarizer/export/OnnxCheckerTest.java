@@ -96,6 +96,38 @@ class OnnxCheckerTest {
     }
 
     @Test
+    void firstStepDecoderInterfaceIsOptimums() throws Exception {
+        ModelProto m = read(exports.resolve("gated-untied").resolve(OptimumLayout.DECODER_FILE));
+        assertEquals(List.of("encoder_attention_mask:7[batch_size,encoder_sequence_length]",
+                "input_ids:7[batch_size,decoder_sequence_length]",
+                "encoder_hidden_states:1[batch_size,encoder_sequence_length,48]"), describe(m.getGraph().getInputList()));
+        List<String> outputs = describe(m.getGraph().getOutputList());
+        assertEquals(List.of("logits:1[batch_size,decoder_sequence_length,384]",
+                "present.0.decoder.key:1[batch_size,3,decoder_sequence_length,20]",
+                "present.0.decoder.value:1[batch_size,3,decoder_sequence_length,20]",
+                "present.0.encoder.key:1[batch_size,3,encoder_sequence_length_out,20]",
+                "present.0.encoder.value:1[batch_size,3,encoder_sequence_length_out,20]"), outputs.subList(0, 5));
+        assertEquals("present.2.encoder.value:1[batch_size,3,encoder_sequence_length_out,20]", outputs.get(12));
+        assertEquals(13, outputs.size());
+    }
+
+    @Test
+    void cachedStepDecoderInterfaceIsOptimums() throws Exception {
+        ModelProto m = read(exports.resolve("gated-untied").resolve(OptimumLayout.DECODER_WITH_PAST_FILE));
+        List<String> inputs = describe(m.getGraph().getInputList());
+        assertEquals(List.of("encoder_attention_mask:7[batch_size,encoder_sequence_length]",
+                "input_ids:7[batch_size,decoder_sequence_length]",
+                "encoder_hidden_states:1[batch_size,encoder_sequence_length,48]",
+                "past_key_values.0.decoder.key:1[batch_size,3,past_decoder_sequence_length,20]",
+                "past_key_values.0.decoder.value:1[batch_size,3,past_decoder_sequence_length,20]",
+                "past_key_values.0.encoder.key:1[batch_size,3,encoder_sequence_length_out,20]",
+                "past_key_values.0.encoder.value:1[batch_size,3,encoder_sequence_length_out,20]"), inputs.subList(0, 7));
+        assertEquals(15, inputs.size());
+        assertEquals("present.2.decoder.value:1[batch_size,3,past_decoder_sequence_length + decoder_sequence_length,20]",
+                describe(m.getGraph().getOutputList()).get(6));
+    }
+
+    @Test
     void decoderWithPastOutputsOnlyTheSelfAttentionCache() throws Exception {
         ModelProto m = read(exports.resolve("relu-tied").resolve(OptimumLayout.DECODER_WITH_PAST_FILE));
         assertEquals(List.of("logits", "present.0.decoder.key", "present.0.decoder.value", "present.1.decoder.key",
