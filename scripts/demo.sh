@@ -7,6 +7,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SUMMARIZER="$ROOT/scripts/summarizer"
+. "$ROOT/scripts/lib/server.sh"
 
 REAL=false
 DIR=""
@@ -65,17 +66,7 @@ rm -rf "$DIR/model"
 
 step "starting the server"
 LOG="$DIR/server.log"
-"$SUMMARIZER" serve --model "$DIR/model" --port 0 >"$LOG" 2>&1 &
-SERVER=$!
-trap 'kill "$SERVER" 2>/dev/null || true' EXIT
-URL=""
-for _ in $(seq 1 600); do
-  URL=$(sed -n 's|^serving .* on \(http://[^ ]*\)/ .*|\1|p' "$LOG")
-  [ -n "$URL" ] && break
-  kill -0 "$SERVER" 2>/dev/null || { cat "$LOG" >&2; echo "demo.sh: the server did not start" >&2; exit 1; }
-  sleep 0.2
-done
-[ -n "$URL" ] || { cat "$LOG" >&2; echo "demo.sh: the server did not start in 2 minutes" >&2; exit 1; }
+start_server demo.sh "$LOG" "$DIR/model"
 echo "listening on $URL (log: $LOG)"
 
 # A dataset row is {"dialogue": "...", "summary": "..."} as one line of JSON; its dialogue string is

@@ -10,7 +10,7 @@ SECONDS_PER_RUN="${2:-60}"
 MAX_NEW="${3:-64}"
 SAMSUM="$ROOT/../shared/data/samsum/validation.jsonl"
 [ -f "$SAMSUM" ] || { echo "serving.sh: needs $SAMSUM (the shared data folder beside the clone)" >&2; exit 1; }
-command -v curl >/dev/null 2>&1 || { echo "serving.sh: needs curl" >&2; exit 1; }
+. "$ROOT/scripts/lib/server.sh"
 
 if [ ! -f "$MODEL/onnx/decoder_model.onnx" ]; then
   "$ROOT/scripts/summarizer" init --config t5-small --out "$MODEL" --overwrite >&2
@@ -19,17 +19,8 @@ fi
 
 LOG="$ROOT/target/bench/serving-server.log"
 mkdir -p "$ROOT/target/bench"
-"$ROOT/scripts/summarizer" serve --model "$MODEL" --port 0 --max-batch-size 8 --queue-size 64 ${SERVE_FLAGS:-} >"$LOG" 2>&1 &
-SERVER=$!
-trap 'kill "$SERVER" 2>/dev/null || true' EXIT
-URL=""
-for _ in $(seq 1 600); do
-  URL=$(sed -n 's|^serving .* on \(http://[^ ]*\)/ .*|\1|p' "$LOG")
-  [ -n "$URL" ] && break
-  kill -0 "$SERVER" 2>/dev/null || { cat "$LOG" >&2; echo "serving.sh: the server did not start" >&2; exit 1; }
-  sleep 0.2
-done
-[ -n "$URL" ] || { echo "serving.sh: the server did not start in 2 minutes" >&2; exit 1; }
+# shellcheck disable=SC2086
+start_server serving.sh "$LOG" "$MODEL" --max-batch-size 8 --queue-size 64 ${SERVE_FLAGS:-}
 echo "serving.sh: server at $URL (log: $LOG)" >&2
 
 REQUEST="{\"num_beams\": 1, \"max_new_tokens\": $MAX_NEW}"

@@ -39,11 +39,12 @@ final class BatchScheduler implements AutoCloseable {
         }
     }
 
+    /** How much longer a batch waits for the clients of a larger last batch to come back. */
+    private static final int RETURN_WAIT_FACTOR = 5;
+
     private final Summarizer summarizer;
     private final int maxBatchSize;
     private final long maxWaitNanos;
-    /** How much longer a batch waits for the clients of a larger last batch to come back. */
-    private static final int RETURN_WAIT_FACTOR = 5;
     private int lastBatchTexts;
     private final int capacity;
     private final ServerMetrics metrics;
