@@ -13,13 +13,15 @@ from transformers import T5ForConditionalGeneration
 from transformers.trainer_pt_utils import LabelSmoother
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-FIXTURES = os.path.join(ROOT, "models", "src", "test", "resources", "fixtures")
+# The reference models come from model_fixtures.py; what training alone uses is written beside the training tests.
+MODELS = os.path.join(ROOT, "models", "src", "test", "resources", "fixtures")
+FIXTURES = os.path.join(ROOT, "training", "src", "test", "resources", "fixtures")
 EPSILON = 0.1
 
 
 def main():
     for arch, tied in (("relu-tied", True), ("gated-untied", False)):
-        model = T5ForConditionalGeneration.from_pretrained(os.path.join(FIXTURES, arch)).train()
+        model = T5ForConditionalGeneration.from_pretrained(os.path.join(MODELS, arch)).train()
         with open(os.path.join(FIXTURES, arch + "-training.json")) as f:
             first = json.load(f)["batches"][0]
         ids, mask, labels = (torch.tensor(first[k]) for k in ("input_ids", "attention_mask", "labels"))

@@ -10,7 +10,7 @@ import torch
 from transformers import get_scheduler
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-OUT = os.path.join(ROOT, "models", "src", "test", "resources", "fixtures", "schedules.json")
+OUT = os.path.join(ROOT, "training", "src", "test", "resources", "fixtures", "schedules.json")
 BASE_RATE = 1e-3
 
 

@@ -3,7 +3,7 @@ Trainer semantics DESIGN.md fixes (file order, dropout 0, batch 4, 2 accumulatio
 AdamW with weight decay 0.01 not on layer norms or the relative attention bias, clipping at 1.0, loss = micro-batch mean / accumulation).
 
 Everything is made here, so nothing depends on downloaded data: synthetic dialogues, a word-level
-tokenizer.json over them, and a randomly initialised model. Writes models/src/test/resources/fixtures/trainer/:
+tokenizer.json over them, and a randomly initialised model. Writes training/src/test/resources/fixtures/trainer/:
   model/            the starting model folder (config, weights, tokenizer files)
   train.jsonl       64 {"dialogue", "summary"} rows
   validation.jsonl  16 rows
@@ -21,7 +21,7 @@ from transformers import PreTrainedTokenizerFast, T5Config, T5ForConditionalGene
 from transformers.optimization import get_linear_schedule_with_warmup
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-OUT = os.path.join(ROOT, "models", "src", "test", "resources", "fixtures", "trainer")
+OUT = os.path.join(ROOT, "training", "src", "test", "resources", "fixtures", "trainer")
 
 SETTINGS = dict(learning_rate=3e-3, weight_decay=0.01, adam_beta1=0.9, adam_beta2=0.999, adam_epsilon=1e-8,
                 max_grad_norm=1.0, warmup_steps=2, max_steps=8, per_device_train_batch_size=4,

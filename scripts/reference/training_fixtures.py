@@ -15,7 +15,9 @@ from transformers import T5ForConditionalGeneration, Trainer
 from transformers.optimization import get_linear_schedule_with_warmup
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-FIXTURES = os.path.join(ROOT, "models", "src", "test", "resources", "fixtures")
+# The reference models come from model_fixtures.py; what training alone uses is written beside the training tests.
+MODELS = os.path.join(ROOT, "models", "src", "test", "resources", "fixtures")
+FIXTURES = os.path.join(ROOT, "training", "src", "test", "resources", "fixtures")
 
 SETTINGS = dict(learning_rate=1e-3, weight_decay=0.01, adam_beta1=0.9, adam_beta2=0.999, adam_epsilon=1e-8,
                 max_grad_norm=1.0, warmup_steps=2, total_steps=10, steps=3, label_smoothing=0.0)
@@ -44,7 +46,7 @@ def state(model, tied):
 
 def main():
     for arch, tied in (("relu-tied", True), ("gated-untied", False)):
-        model = T5ForConditionalGeneration.from_pretrained(os.path.join(FIXTURES, arch)).train()
+        model = T5ForConditionalGeneration.from_pretrained(os.path.join(MODELS, arch)).train()
         if tied:
             assert model.lm_head.weight.data_ptr() == model.shared.weight.data_ptr()
         vocab = model.config.vocab_size

@@ -25,9 +25,24 @@ public final class Fixtures {
         return root.toAbsolutePath().normalize();
     }
 
-    /** {@code models/src/test/resources/fixtures/<name>}. */
+    /**
+     * {@code <module>/src/test/resources/fixtures/<name>} of the module whose tests are running: each module keeps
+     * the fixtures only its own tests read.
+     */
     public static Path fixture(String name) {
-        Path p = root().resolve("models/src/test/resources/fixtures").resolve(name);
+        String basedir = System.getProperty("basedir", System.getProperty("user.dir"));
+        return existing(Path.of(basedir).resolve("src/test/resources/fixtures").resolve(name));
+    }
+
+    /**
+     * The small reference models and their tensors, which every module's tests use:
+     * {@code models/src/test/resources/fixtures/<name>}.
+     */
+    public static Path referenceModel(String name) {
+        return existing(root().resolve("models/src/test/resources/fixtures").resolve(name));
+    }
+
+    private static Path existing(Path p) {
         if (!Files.exists(p)) {
             throw new IllegalStateException("missing fixture " + p + " (see scripts/reference/README.md)");
         }

@@ -1,6 +1,6 @@
 package dev.summarizer.training.bench;
 
-import dev.summarizer.artifacts.AdamWSettings;
+import dev.summarizer.training.artifacts.AdamWSettings;
 import dev.summarizer.model.Presets;
 import dev.summarizer.model.T5Config;
 import dev.summarizer.model.T5Initializer;

@@ -4,9 +4,9 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.summarizer.artifacts.ArtifactNames;
-import dev.summarizer.artifacts.OptimizerGraph;
-import dev.summarizer.artifacts.TrainingGraphs;
+import dev.summarizer.training.artifacts.ArtifactNames;
+import dev.summarizer.training.artifacts.OptimizerGraph;
+import dev.summarizer.training.artifacts.TrainingGraphs;
 import dev.summarizer.export.OnnxExport;
 import dev.summarizer.model.FloatTensor;
 import dev.summarizer.model.ModelFolder;
@@ -103,7 +103,7 @@ public final class TrainingSession implements AutoCloseable {
         com.fasterxml.jackson.databind.JsonNode saved = checkpoint.trainerState().path("artifact_settings");
         TrainingSettings settings = new TrainingSettings(saved.path("dropout").asDouble(0), saved.path("seed").asLong(42),
                 saved.path("label_smoothing_factor").asDouble(0),
-                new dev.summarizer.artifacts.AdamWSettings(saved.path("adam_beta1").asDouble(0.9),
+                new dev.summarizer.training.artifacts.AdamWSettings(saved.path("adam_beta1").asDouble(0.9),
                         saved.path("adam_beta2").asDouble(0.999), saved.path("adam_epsilon").asDouble(1e-8),
                         saved.path("weight_decay").asDouble(0)),
                 maxGradNorm);

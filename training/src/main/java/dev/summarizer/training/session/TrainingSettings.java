@@ -1,6 +1,6 @@
 package dev.summarizer.training.session;
 
-import dev.summarizer.artifacts.AdamWSettings;
+import dev.summarizer.training.artifacts.AdamWSettings;
 
 /**
  * What the training graphs and the optimizer are built with.

@@ -1,6 +1,6 @@
 package dev.summarizer.training.train;
 
-import dev.summarizer.t5.T5Loss;
+import dev.summarizer.training.artifacts.T5Loss;
 import dev.summarizer.training.session.Batch;
 import java.util.Arrays;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.summarizer.training.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.summarizer.artifacts.AdamWSettings;
+import dev.summarizer.training.artifacts.AdamWSettings;
 import dev.summarizer.cli.UserException;
 import dev.summarizer.generate.EarlyStopping;
 import dev.summarizer.generate.GenerationSettings;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.summarizer.artifacts.AdamWSettings;
+import dev.summarizer.training.artifacts.AdamWSettings;
 import dev.summarizer.model.FloatTensor;
 import dev.summarizer.model.ModelFolder;
 import dev.summarizer.model.Safetensors;
@@ -31,7 +31,7 @@ class TrainingParityTest {
     void lossGradientsAndThreeAdamWStepsMatchPyTorch(String arch) throws Exception {
         JsonNode fixture = Fixtures.json(Fixtures.fixture(arch + "-training.json"));
         JsonNode s = fixture.get("settings");
-        T5Weights weights = ModelFolder.open(Fixtures.fixture(arch)).readWeights();
+        T5Weights weights = ModelFolder.open(Fixtures.referenceModel(arch)).readWeights();
         TrainingSettings settings = new TrainingSettings(0, 1, 0,
                 new AdamWSettings(s.get("adam_beta1").asDouble(), s.get("adam_beta2").asDouble(),
                         s.get("adam_epsilon").asDouble(), s.get("weight_decay").asDouble()),
@@ -66,7 +66,7 @@ class TrainingParityTest {
     void labelSmoothingMatchesTheTrainers(String arch) throws Exception {
         JsonNode fixture = Fixtures.json(Fixtures.fixture(arch + "-training.json"));
         JsonNode smoothing = Fixtures.json(Fixtures.fixture(arch + "-smoothing.json"));
-        T5Weights weights = ModelFolder.open(Fixtures.fixture(arch)).readWeights();
+        T5Weights weights = ModelFolder.open(Fixtures.referenceModel(arch)).readWeights();
         TrainingSettings settings = new TrainingSettings(0, 1, smoothing.get("label_smoothing").asDouble(),
                 new AdamWSettings(0.9, 0.999, 1e-8, 0), 1.0);
         try (TrainingSession session = TrainingSession.create(weights, settings, Device.CPU, 0)) {

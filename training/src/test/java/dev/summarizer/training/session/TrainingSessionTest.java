@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.summarizer.artifacts.AdamWSettings;
+import dev.summarizer.training.artifacts.AdamWSettings;
 import dev.summarizer.generate.GenerationSettings;
 import dev.summarizer.generate.Summarizer;
 import dev.summarizer.model.FloatTensor;
@@ -36,7 +36,7 @@ class TrainingSessionTest {
     private static final JsonNode FIXTURE = Fixtures.json(Fixtures.fixture("relu-tied-training.json"));
 
     private static T5Weights weights() {
-        return ModelFolder.open(Fixtures.fixture("relu-tied")).readWeights();
+        return ModelFolder.open(Fixtures.referenceModel("relu-tied")).readWeights();
     }
 
     private static TrainingSettings settings(double dropout) {
@@ -189,7 +189,7 @@ class TrainingSessionTest {
     @Test
     void theArtifactsCommandWritesFilesATrainingSessionRuns() throws Exception {
         Path out = dir.resolve("artifacts");
-        Cli.Result r = Cli.run("artifacts", "--model", Fixtures.fixture("relu-tied").toString(), "--out", out.toString(),
+        Cli.Result r = Cli.run("artifacts", "--model", Fixtures.referenceModel("relu-tied").toString(), "--out", out.toString(),
                 "--dropout", "0", "--weight-decay", "0.01");
         assertEquals(0, r.status(), r.err());
         for (String f : List.of("training_model.onnx", "eval_model.onnx", "optimizer_model.onnx", "checkpoint/model.safetensors",
@@ -201,7 +201,7 @@ class TrainingSessionTest {
             assertEquals(FIXTURE.get("loss").asDouble(), loss, 1e-5 * loss);
             assertEquals(FIXTURE.get("steps").get(0).get("grad_norm").asDouble(), session.optimizerStep(0).gradNorm(), 1e-4);
         }
-        Cli.Result again = Cli.run("artifacts", "--model", Fixtures.fixture("relu-tied").toString(), "--out", out.toString());
+        Cli.Result again = Cli.run("artifacts", "--model", Fixtures.referenceModel("relu-tied").toString(), "--out", out.toString());
         assertEquals(1, again.status());
         assertEquals("summarizer artifacts: " + out + " already exists (pass --overwrite to replace it)", again.err().strip());
     }

@@ -255,9 +255,9 @@ class TrainerTest {
     }
 
     private static TrainingArguments arguments(String[] flags) {
-        var command = new dev.summarizer.training.cli.TrainCommand();
+        var command = new dev.summarizer.training.commands.TrainCommand();
         ParsedArgs parsed = command.options().parse("train", java.util.Arrays.copyOfRange(flags, 1, flags.length));
-        return dev.summarizer.training.cli.TrainCommand.parse(parsed);
+        return dev.summarizer.training.commands.TrainCommand.parse(parsed);
     }
 
     private static PrintStream quiet() {

@@ -1,0 +1,38 @@
+package dev.summarizer.hub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.summarizer.cli.UserException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A model repository as {@code GET /api/models/{repo}} describes it: its canonical id (the API answers an
+ * alias such as {@code t5-small} with {@code google-t5/t5-small}), the commit the revision points at, and the
+ * files ({@code siblings[].rfilename}).
+ */
+public record ModelListing(String id, String commit, List<String> files) {
+    public ModelListing {
+        files = List.copyOf(files);
+    }
+
+    public static ModelListing parse(JsonNode json, String asked, String what) {
+        JsonNode siblings = json.path("siblings");
+        if (!siblings.isArray()) {
+            throw new UserException(what + ": the model API answered without a file list (siblings)");
+        }
+        List<String> files = new ArrayList<>();
+        for (JsonNode sibling : siblings) {
+            String name = sibling.path("rfilename").asText("");
+            if (!name.isEmpty()) {
+                files.add(name);
+            }
+        }
+        String id = json.path("id").asText(json.path("modelId").asText(asked));
+        String commit = json.path("sha").asText("");
+        return new ModelListing(id.isEmpty() ? asked : id, commit.isEmpty() ? null : commit, files);
+    }
+
+    public boolean has(String file) {
+        return files.contains(file);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.summarizer.training.commands;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.summarizer.cli.Command;
+import dev.summarizer.cli.GenerationFlags;
+import dev.summarizer.cli.JsonLines;
+import dev.summarizer.cli.Options;
+import dev.summarizer.cli.ParsedArgs;
+import dev.summarizer.cli.Progress;
+import dev.summarizer.cli.UserException;
+import dev.summarizer.generate.GenerationSettings;
+import dev.summarizer.generate.InvalidSettingException;
+import dev.summarizer.generate.Summarizer;
+import dev.summarizer.generate.Summary;
+import dev.summarizer.model.ModelFolder;
+import dev.summarizer.training.data.ColumnRequest;
+import dev.summarizer.training.data.Dataset;
+import dev.summarizer.training.data.SummarizationExample;
+import dev.summarizer.training.rouge.RougeMeans;
+import dev.summarizer.training.rouge.RougeScorer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code evaluate}: summarizes a dataset with an exported model and prints ROUGE against its references. */
+public final class EvaluateCommand implements Command {
+    @Override
+    public String name() {
+        return "evaluate";
+    }
+
+    @Override
+    public String summary() {
+        return "generate summaries for a dataset and print ROUGE (rouge1, rouge2, rougeL, rougeLsum) as JSON";
+    }
+
+    @Override
+    public Options options() {
+        return GenerationFlags.addTo(new Options()
+                .option("model", "DIR", "an exported model folder")
+                .option("data", "FILE", "the dataset (.jsonl, .json, .csv, .tsv); several reference columns count as references")
+                .option("limit", "N", "evaluate only the first N examples; 0 for all", "0")
+                .option("text-column", "NAME", "column of the source text (default: detected)")
+                .option("summary-column", "NAME", "column of the reference summary (default: detected)")
+                .option("batch-size", "N", "inputs decoded together", "8")
+                .option("output", "FILE", "also write each prediction and its references as JSONL"))
+                .note("ROUGE is Google's rouge_score with use_stemmer=True (rougeLsum with one sentence per line),\n"
+                        + "averaged over examples; with several references the best one counts.");
+    }
+
+    @Override
+    public int run(ParsedArgs args) throws Exception {
+        ModelFolder model = ModelFolder.open(args.requiredPath("model"));
+        Dataset data = Dataset.read(args.requiredPath("data"), new ColumnRequest(args.string("text-column"), args.string("summary-column")));
+        System.err.printf("data: %s (%s)%n", data.stats().describe(), data.columns().describe());
+        List<SummarizationExample> examples = data.examples();
+        int limit = args.intValue("limit", 0, Integer.MAX_VALUE);
+        if (limit > 0 && limit < examples.size()) {
+            examples = examples.subList(0, limit);
+        }
+        if (examples.isEmpty()) {
+            throw new UserException(args.path("data") + ": no usable examples");
+        }
+        int batchSize = args.intValue("batch-size", 1, 4096);
+        List<String> predictions = new ArrayList<>();
+        List<List<String>> references = new ArrayList<>();
+        long tokens = 0;
+        try (Summarizer summarizer = Summarizer.open(model, GenerationFlags.device(args), GenerationFlags.threads(args),
+                GenerationFlags.decoderMode(args))) {
+            GenerationSettings settings;
+            try {
+                settings = GenerationFlags.overrides(args).applyTo(summarizer.defaults());
+            } catch (InvalidSettingException e) {
+                throw GenerationFlags.usageError(e);
+            }
+            Progress progress = new Progress("summarized", examples.size());
+            for (int start = 0; start < examples.size(); start += batchSize) {
+                List<SummarizationExample> batch = examples.subList(start, Math.min(examples.size(), start + batchSize));
+                List<String> texts = batch.stream().map(SummarizationExample::text).toList();
+                List<Summary> summaries;
+                try {
+                    summaries = summarizer.summarize(texts, settings);
+                } catch (IllegalArgumentException e) {
+                    throw new UserException(batch.get(0).where() + "..: " + e.getMessage());
+                }
+                for (int i = 0; i < summaries.size(); i++) {
+                    predictions.add(summaries.get(i).text());
+                    references.add(batch.get(i).references());
+                    tokens += summaries.get(i).tokenIds().length;
+                }
+                progress.update(predictions.size());
+            }
+        }
+        RougeMeans means = new RougeScorer(true, true).corpus(predictions, references);
+        ObjectNode result = new ObjectMapper().createObjectNode();
+        means.byName().forEach(result::put);
+        result.put("gen_len", (double) tokens / predictions.size());
+        result.put("samples", predictions.size());
+        Path output = args.path("output");
+        if (output != null) {
+            List<ObjectNode> rows = new ArrayList<>();
+            for (int i = 0; i < predictions.size(); i++) {
+                ObjectNode row = JsonLines.object();
+                row.put("prediction", predictions.get(i));
+                var refs = row.putArray("reference");
+                references.get(i).forEach(refs::add);
+                rows.add(row);
+            }
+            JsonLines.write(output, rows);
+        }
+        System.out.println(result);
+        return 0;
+    }
+}
