@@ -1,7 +1,6 @@
 package dev.summarizer.cli;
 
-import dev.summarizer.model.ModelFormatException;
-import dev.summarizer.runtime.DeviceUnavailableException;
+import dev.summarizer.SummarizerException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
@@ -14,7 +13,9 @@ import java.util.TreeMap;
 
 /**
  * {@code summarizer <command> [options]}: finds the commands on the class path, runs one, and turns every
- * failure the user can fix into one line on stderr and a non-zero exit (2 for usage, 1 otherwise).
+ * failure the user can fix into one line on stderr and a non-zero exit (2 for usage, 1 otherwise). This is the one
+ * place where exceptions become messages: domain code throws its own {@link SummarizerException}s (bad model files,
+ * datasets, settings, downloads, devices), commands throw {@link UsageException} and {@link UserException}.
  */
 public final class Main {
     private Main() {}
@@ -48,7 +49,7 @@ public final class Main {
         } catch (UsageException e) {
             System.err.println("summarizer " + command.name() + ": " + e.getMessage());
             return 2;
-        } catch (ModelFormatException | UserException | DeviceUnavailableException e) {
+        } catch (SummarizerException e) {
             System.err.println("summarizer " + command.name() + ": " + e.getMessage());
             debug(e);
             return 1;

@@ -1,7 +1,6 @@
 package dev.summarizer.hub;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.summarizer.cli.UserException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -95,7 +94,7 @@ public final class DatasetFetcher {
             }
         }
         if (wanted >= 0 && offset < wanted) {
-            throw new UserException(what + ": the dataset viewer returned no rows from row " + offset + " of " + wanted
+            throw new HubException(what + ": the dataset viewer returned no rows from row " + offset + " of " + wanted
                     + " on (" + offset + " rows kept in " + partial + "; run again to resume)");
         }
         if (wanted >= 0) {
@@ -119,7 +118,7 @@ public final class DatasetFetcher {
         StringBuilder lines = new StringBuilder();
         for (RowsPage.Row row : page.rows()) {
             if (row.index() >= 0 && row.index() != offset) {
-                throw new UserException(what + ": the dataset viewer sent row " + row.index() + " where row " + offset
+                throw new HubException(what + ": the dataset viewer sent row " + row.index() + " where row " + offset
                         + " was due");
             }
             lines.append(JSON.writeValueAsString(row.fields())).append('\n');

@@ -1,6 +1,5 @@
 package dev.summarizer.hub;
 
-import dev.summarizer.cli.UsageException;
 import java.util.List;
 
 /**
@@ -25,7 +24,7 @@ public record DatasetName(String repo, String config, String folder, String note
             }
         }
         if (!HubUrls.isRepoId(typed)) {
-            throw new UsageException("--dataset: \"" + typed + "\" is not a dataset name (samsum, dialogsum,"
+            throw new IllegalArgumentException("--dataset: \"" + typed + "\" is not a dataset name (samsum, dialogsum,"
                     + " cnn_dailymail, xsum, or a repository id such as knkarthick/dialogsum)");
         }
         return new DatasetName(typed, null, typed.substring(typed.indexOf('/') + 1), null);

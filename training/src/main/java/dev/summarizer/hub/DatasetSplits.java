@@ -1,7 +1,6 @@
 package dev.summarizer.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.summarizer.cli.UserException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,7 +19,7 @@ public record DatasetSplits(String dataset, List<Split> splits, int pending, int
 
     public static DatasetSplits parse(JsonNode json, String dataset) {
         if (!json.path("splits").isArray()) {
-            throw new UserException("dataset " + dataset + ": the dataset viewer answered /splits without a splits list");
+            throw new HubException("dataset " + dataset + ": the dataset viewer answered /splits without a splits list");
         }
         List<Split> splits = new ArrayList<>();
         for (JsonNode s : json.get("splits")) {
@@ -49,11 +48,11 @@ public record DatasetSplits(String dataset, List<Split> splits, int pending, int
             String why = pending > 0 ? "the dataset viewer is still preparing it; try again in a few minutes"
                     : failed > 0 ? "the dataset viewer could not read it, so fetch cannot either"
                     : "the dataset viewer lists no splits for it";
-            throw new UserException("dataset " + dataset + ": " + why);
+            throw new HubException("dataset " + dataset + ": " + why);
         }
         if (asked != null) {
             if (!configs.contains(asked)) {
-                throw new UserException("dataset " + dataset + " has no config \"" + asked + "\" (configs: "
+                throw new HubException("dataset " + dataset + " has no config \"" + asked + "\" (configs: "
                         + String.join(", ", configs) + ")");
             }
             return asked;
@@ -67,7 +66,7 @@ public record DatasetSplits(String dataset, List<Split> splits, int pending, int
         if (configs.contains("default")) {
             return "default";
         }
-        throw new UserException("dataset " + dataset + " has several configs (" + String.join(", ", configs)
+        throw new HubException("dataset " + dataset + " has several configs (" + String.join(", ", configs)
                 + "): choose one with --config");
     }
 
@@ -79,7 +78,7 @@ public record DatasetSplits(String dataset, List<Split> splits, int pending, int
         }
         for (String split : asked) {
             if (!available.contains(split)) {
-                throw new UserException("dataset " + dataset + " has no split \"" + split + "\" in config " + config
+                throw new HubException("dataset " + dataset + " has no split \"" + split + "\" in config " + config
                         + " (splits: " + String.join(", ", available) + ")");
             }
         }

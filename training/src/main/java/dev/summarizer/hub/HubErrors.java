@@ -2,7 +2,6 @@ package dev.summarizer.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.summarizer.cli.UserException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -27,7 +26,7 @@ final class HubErrors {
      * The message for an error answer; {@code fromHub} says it came from the Hub or the dataset viewer (not a
      * CDN), whose 401 and 403 are about the token.
      */
-    static UserException forStatus(String what, URI uri, int status, HttpHeaders headers, String serverMessage,
+    static HubException forStatus(String what, URI uri, int status, HttpHeaders headers, String serverMessage,
             boolean fromHub, boolean tokenSent, int attempts) {
         String code = headers.firstValue("X-Error-Code").map(String::strip).filter(c -> !c.isEmpty()).orElse(null);
         String details = details(code, serverMessage);
@@ -49,7 +48,7 @@ final class HubErrors {
             message = HubSettings.origin(uri) + " answered " + status + (attempts > 1 ? " after " + attempts(attempts) : "")
                     + (details.isEmpty() ? "" : " (" + details + ")");
         }
-        return new UserException(what + ": " + message);
+        return new HubException(what + ": " + message);
     }
 
     /** The server's own words about an error answer: X-Error-Message, else the JSON error or a short text body. */

@@ -3,7 +3,6 @@ package dev.summarizer.hub;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.summarizer.cli.UserException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ProxySelector;
@@ -72,7 +71,7 @@ public final class HubHttp {
         try (InputStream body = response.body()) {
             return JSON.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new UserException(what + ": the answer of " + HubSettings.origin(uri) + " is not JSON");
+            throw new HubException(what + ": the answer of " + HubSettings.origin(uri) + " is not JSON");
         }
     }
 
@@ -103,7 +102,7 @@ public final class HubHttp {
             String location = response.headers().firstValue("Location").orElse(null);
             if (location == null) {
                 response.body().close();
-                throw new UserException(what + ": " + HubSettings.origin(uri) + " answered " + response.statusCode()
+                throw new HubException(what + ": " + HubSettings.origin(uri) + " answered " + response.statusCode()
                         + " without a Location");
             }
             URI relocation;
@@ -111,7 +110,7 @@ public final class HubHttp {
                 relocation = new URI(location);
             } catch (URISyntaxException e) {
                 response.body().close();
-                throw new UserException(what + ": " + HubSettings.origin(uri) + " redirected to a malformed URL: " + location);
+                throw new HubException(what + ": " + HubSettings.origin(uri) + " redirected to a malformed URL: " + location);
             }
             boolean absolute = relocation.isAbsolute() || relocation.getRawAuthority() != null;
             if (absolute && !followAbsolute) {
@@ -119,7 +118,7 @@ public final class HubHttp {
             }
             response.body().close();
             if (hop == MAX_REDIRECTS) {
-                throw new UserException(what + ": more than " + MAX_REDIRECTS + " redirects from " + start);
+                throw new HubException(what + ": more than " + MAX_REDIRECTS + " redirects from " + start);
             }
             uri = uri.resolve(relocation);
         }
@@ -133,10 +132,10 @@ public final class HubHttp {
                 response = client.send(request(method, uri, rangeFrom), HttpResponse.BodyHandlers.ofInputStream());
             } catch (IOException e) {
                 if (!anyServerAnswered || isUnresolvedHost(e)) {
-                    throw new UserException("cannot reach " + HubSettings.origin(uri) + " (offline?)");
+                    throw new HubException("cannot reach " + HubSettings.origin(uri) + " (offline?)");
                 }
                 if (attempt > retry.retries()) {
-                    throw new UserException(what + ": lost the connection to " + HubSettings.origin(uri) + " after "
+                    throw new HubException(what + ": lost the connection to " + HubSettings.origin(uri) + " after "
                             + HubErrors.attempts(attempt) + " (" + HubErrors.describe(e) + ")");
                 }
                 retry.sleepBefore(attempt, null);

@@ -1,6 +1,5 @@
 package dev.summarizer.hub;
 
-import dev.summarizer.cli.UsageException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Map;
@@ -51,7 +50,7 @@ public record HubSettings(URI endpoint, URI datasetsServer, String token) {
         } catch (URISyntaxException e) {
             // reported below
         }
-        throw new UsageException(flag + ": expected an http(s) URL such as " + DEFAULT_ENDPOINT + ", got \"" + text + "\"");
+        throw new IllegalArgumentException(flag + ": expected an http(s) URL such as " + DEFAULT_ENDPOINT + ", got \"" + text + "\"");
     }
 
     private static URI withoutTrailingSlash(URI uri) {

@@ -2,7 +2,6 @@ package dev.summarizer.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.summarizer.cli.UserException;
 import dev.summarizer.model.StagingDirectory;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,7 +67,7 @@ public final class ModelFetcher {
         long bytes = files.stream().mapToLong(f -> Math.max(0, f.size())).sum();
 
         if (Files.exists(folder) && !Files.isDirectory(folder)) {
-            throw new UserException(folder + " exists and is not a folder");
+            throw new HubException(folder + " exists and is not a folder");
         }
         if (Files.exists(folder)) {
             String differing = firstDiffering(files, folder);
@@ -78,7 +77,7 @@ public final class ModelFetcher {
                 return new Result(repo, commit, folder, files.size(), bytes, true);
             }
             if (!overwrite) {
-                throw new UserException(folder + " already exists and its " + differing + " is not " + repo + "'s at "
+                throw new HubException(folder + " already exists and its " + differing + " is not " + repo + "'s at "
                         + shortCommit(commit) + " (pass --overwrite to replace it)");
             }
         }

@@ -1,7 +1,6 @@
 package dev.summarizer.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.summarizer.cli.UserException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -31,7 +30,7 @@ public final class ModelFiles {
     public static List<String> select(ModelListing listing) {
         String repo = listing.id();
         if (!listing.has(CONFIG)) {
-            throw new UserException(repo + ": the repository has no config.json (is it a Transformers model?)");
+            throw new HubException(repo + ": the repository has no config.json (is it a Transformers model?)");
         }
         String weights;
         if (listing.has(WEIGHTS)) {
@@ -39,10 +38,10 @@ public final class ModelFiles {
         } else if (listing.has(WEIGHTS_INDEX)) {
             weights = WEIGHTS_INDEX;
         } else if (listing.has("pytorch_model.bin") || listing.has("pytorch_model.bin.index.json")) {
-            throw new UserException(repo + ": the repository has only PyTorch weights (pytorch_model.bin); this project"
+            throw new HubException(repo + ": the repository has only PyTorch weights (pytorch_model.bin); this project"
                     + " reads safetensors (model.safetensors)");
         } else {
-            throw new UserException(repo + ": the repository has no model.safetensors");
+            throw new HubException(repo + ": the repository has no model.safetensors");
         }
         List<String> files = new ArrayList<>();
         for (String optional : OPTIONAL) {
@@ -59,13 +58,13 @@ public final class ModelFiles {
     public static List<String> shards(JsonNode index, ModelListing listing) {
         JsonNode map = index.path("weight_map");
         if (!map.isObject() || map.isEmpty()) {
-            throw new UserException(listing.id() + "/" + WEIGHTS_INDEX + ": no weight_map");
+            throw new HubException(listing.id() + "/" + WEIGHTS_INDEX + ": no weight_map");
         }
         Set<String> shards = new LinkedHashSet<>();
         map.forEach(file -> shards.add(file.asText()));
         for (String shard : shards) {
             if (!listing.has(shard) || shard.contains("..") || shard.startsWith("/")) {
-                throw new UserException(listing.id() + "/" + WEIGHTS_INDEX + ": names " + shard
+                throw new HubException(listing.id() + "/" + WEIGHTS_INDEX + ": names " + shard
                         + ", which the repository does not have");
             }
         }

@@ -1,7 +1,6 @@
 package dev.summarizer.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.summarizer.cli.UserException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,7 +17,7 @@ public record ModelListing(String id, String commit, List<String> files) {
     public static ModelListing parse(JsonNode json, String asked, String what) {
         JsonNode siblings = json.path("siblings");
         if (!siblings.isArray()) {
-            throw new UserException(what + ": the model API answered without a file list (siblings)");
+            throw new HubException(what + ": the model API answered without a file list (siblings)");
         }
         List<String> files = new ArrayList<>();
         for (JsonNode sibling : siblings) {

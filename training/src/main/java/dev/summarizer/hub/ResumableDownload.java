@@ -1,6 +1,5 @@
 package dev.summarizer.hub;
 
-import dev.summarizer.cli.UserException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -54,7 +53,7 @@ public final class ResumableDownload {
                 progress.line(what + ": " + problem + "; downloading it again from the start");
                 continue;
             }
-            throw new UserException(what + ": " + problem + "; deleted the download, run again");
+            throw new HubException(what + ": " + problem + "; deleted the download, run again");
         }
     }
 
@@ -86,7 +85,7 @@ public final class ResumableDownload {
                 failures++;
                 if (failures > http.retry().retries()) {
                     progress.line(what + ": " + Units.bytes(have) + " kept in " + partial);
-                    throw new UserException(what + ": download interrupted (" + HubErrors.describe(e) + ") after "
+                    throw new HubException(what + ": download interrupted (" + HubErrors.describe(e) + ") after "
                             + HubErrors.attempts(failures) + "; run again to resume");
                 }
                 pieced |= have > 0;
@@ -123,7 +122,7 @@ public final class ResumableDownload {
                 Files.deleteIfExists(partial);
                 throw new IOException("the server has no bytes from " + have + " on (416)");
             } else {
-                throw new UserException(what + ": unexpected answer " + status + " from " + HubSettings.origin(response.uri()));
+                throw new HubException(what + ": unexpected answer " + status + " from " + HubSettings.origin(response.uri()));
             }
             return copy(body, partial, append, have);
         }

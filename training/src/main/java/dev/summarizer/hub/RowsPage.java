@@ -1,7 +1,6 @@
 package dev.summarizer.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.summarizer.cli.UserException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,12 +21,12 @@ public record RowsPage(List<Row> rows, long total, boolean partial) {
 
     public static RowsPage parse(JsonNode json, String what) {
         if (!json.path("rows").isArray() || !json.path("num_rows_total").canConvertToLong()) {
-            throw new UserException(what + ": the dataset viewer answered /rows without rows and num_rows_total");
+            throw new HubException(what + ": the dataset viewer answered /rows without rows and num_rows_total");
         }
         List<Row> rows = new ArrayList<>();
         for (JsonNode row : json.get("rows")) {
             if (!row.path("row").isObject()) {
-                throw new UserException(what + ": a row of the dataset viewer's answer has no \"row\" object");
+                throw new HubException(what + ": a row of the dataset viewer's answer has no \"row\" object");
             }
             rows.add(new Row(row.path("row_idx").asLong(-1), row.get("row")));
         }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.summarizer.cli.UserException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -65,7 +64,7 @@ class DatasetFetcherTest {
     @Test
     void anInterruptedSplitContinuesAtItsFirstMissingRow() throws Exception {
         hub.failWith("viewer", "GET", "split=train&offset=200", 500, 10);
-        UserException e = assertThrows(UserException.class,
+        HubException e = assertThrows(HubException.class,
                 () -> fetcher(2).fetch(DatasetName.of("samsum"), null, List.of("train"), null, dir));
         assertEquals("dataset Samsung/samsum, split train: " + hub.datasetsEndpoint() + " answered 500 after 3 attempts"
                 + " (planted error)", e.getMessage());
@@ -125,18 +124,18 @@ class DatasetFetcherTest {
         DatasetName multi = DatasetName.of("acme/multi");
 
         assertEquals("dataset acme/multi has several configs (en, fr): choose one with --config",
-                assertThrows(UserException.class, () -> fetcher(3).fetch(multi, null, null, null, dir)).getMessage());
+                assertThrows(HubException.class, () -> fetcher(3).fetch(multi, null, null, null, dir)).getMessage());
         assertEquals("dataset acme/multi has no config \"de\" (configs: en, fr)",
-                assertThrows(UserException.class, () -> fetcher(3).fetch(multi, "de", null, null, dir)).getMessage());
+                assertThrows(HubException.class, () -> fetcher(3).fetch(multi, "de", null, null, dir)).getMessage());
         assertEquals("dataset acme/multi has no split \"test\" in config fr (splits: train)",
-                assertThrows(UserException.class, () -> fetcher(3).fetch(multi, "fr", List.of("test"), null, dir)).getMessage());
+                assertThrows(HubException.class, () -> fetcher(3).fetch(multi, "fr", List.of("test"), null, dir)).getMessage());
         assertEquals(Map.of("train", 3L), fetcher(3).fetch(multi, "fr", null, null, dir).rows());
         assertEquals("multi", DatasetName.of("acme/multi").folder());
     }
 
     @Test
     void anUnknownDatasetIsReportedInTheViewersWords() {
-        UserException e = assertThrows(UserException.class,
+        HubException e = assertThrows(HubException.class,
                 () -> fetcher(3).fetch(DatasetName.of("nobody/none"), null, null, null, dir));
         assertEquals("dataset nobody/none: not found on " + hub.datasetsEndpoint() + " (404: The dataset does not exist, or"
                 + " is not accessible without authentication (private or gated). Please check the spelling of the dataset"

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.summarizer.cli.UsageException;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,7 +31,7 @@ class HubSettingsTest {
         assertEquals(URI.create("http://127.0.0.1:8081"), fromFlags.datasetsServer());
 
         assertNull(HubSettings.of(null, null, Map.of("HF_TOKEN", "  ")).token());
-        UsageException bad = assertThrows(UsageException.class, () -> HubSettings.of("huggingface.co", null, Map.of()));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> HubSettings.of("huggingface.co", null, Map.of()));
         assertEquals("--endpoint: expected an http(s) URL such as https://huggingface.co, got \"huggingface.co\"", bad.getMessage());
     }
 

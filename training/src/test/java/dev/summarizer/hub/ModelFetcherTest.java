@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.summarizer.cli.UserException;
 import dev.summarizer.model.ModelFolder;
 import dev.summarizer.model.T5Weights;
 import java.io.ByteArrayOutputStream;
@@ -109,7 +108,7 @@ class ModelFetcherTest {
     @Test
     void resumesThePartialFileAnInterruptedRunLeft() throws Exception {
         hub.dropAfter("cdn", weightsOnTheCdn(), 50_000, 1);
-        UserException e = assertThrows(UserException.class, () -> fetcher(null, 0).fetch(REPO, "main", folder, false));
+        HubException e = assertThrows(HubException.class, () -> fetcher(null, 0).fetch(REPO, "main", folder, false));
         assertTrue(e.getMessage().startsWith(REPO + "/model.safetensors: download interrupted ("), e.getMessage());
         assertTrue(e.getMessage().endsWith(") after 1 attempt; run again to resume"), e.getMessage());
         assertFalse(Files.exists(folder), "no model folder until every file is there");
@@ -143,7 +142,7 @@ class ModelFetcherTest {
         String claimed = "0".repeat(64);
         t5.claim("model.safetensors", claimed);
 
-        UserException e = assertThrows(UserException.class, () -> fetcher(null, 3).fetch(REPO, "main", folder, false));
+        HubException e = assertThrows(HubException.class, () -> fetcher(null, 3).fetch(REPO, "main", folder, false));
 
         assertEquals(REPO + "/model.safetensors: checksum mismatch (expected sha256 " + claimed + ", got "
                 + FakeHub.sha256Hex(t5.files.get("model.safetensors")) + "); deleted the download, run again", e.getMessage());
@@ -156,7 +155,7 @@ class ModelFetcherTest {
         String claimed = "1".repeat(40);
         t5.claim("config.json", claimed);
 
-        UserException e = assertThrows(UserException.class, () -> fetcher(null, 3).fetch(REPO, "main", folder, false));
+        HubException e = assertThrows(HubException.class, () -> fetcher(null, 3).fetch(REPO, "main", folder, false));
 
         assertEquals(REPO + "/config.json: checksum mismatch (expected git blob sha1 " + claimed + ", got "
                 + FakeHub.gitBlobSha1(t5.files.get("config.json")) + "); deleted the download, run again", e.getMessage());
@@ -183,12 +182,12 @@ class ModelFetcherTest {
         hub.repo("acme/private-t5").file("config.json", HubFixtures.text("{}")).lfsFile("model.safetensors",
                 HubFixtures.noise(100, 1)).isPrivate = true;
 
-        UserException anonymous = assertThrows(UserException.class,
+        HubException anonymous = assertThrows(HubException.class,
                 () -> fetcher(null, 3).fetch("acme/private-t5", "main", folder, false));
         assertEquals("model acme/private-t5: access denied (401 RepoNotFound): it is private or gated, or does not exist;"
                 + " set HF_TOKEN to a token that can read it", anonymous.getMessage());
 
-        UserException wrongToken = assertThrows(UserException.class,
+        HubException wrongToken = assertThrows(HubException.class,
                 () -> fetcher("hf_wrong", 3).fetch("acme/private-t5", "main", folder, false));
         assertEquals("model acme/private-t5: access denied (401: Invalid credentials in Authorization header):"
                 + " HF_TOKEN was not accepted", wrongToken.getMessage());
@@ -201,12 +200,12 @@ class ModelFetcherTest {
     void gatedRepositoriesSayWhatToDo() throws Exception {
         hub.repo("acme/gated-t5").file("config.json", HubFixtures.text("{}")).isGated = true;
 
-        UserException anonymous = assertThrows(UserException.class,
+        HubException anonymous = assertThrows(HubException.class,
                 () -> fetcher(null, 3).fetch("acme/gated-t5", "main", folder, false));
         assertEquals("model acme/gated-t5: access denied (401 GatedRepo): it is private or gated, or does not exist;"
                 + " set HF_TOKEN to a token that can read it", anonymous.getMessage());
 
-        UserException notGranted = assertThrows(UserException.class,
+        HubException notGranted = assertThrows(HubException.class,
                 () -> fetcher(FakeHub.TOKEN, 3).fetch("acme/gated-t5", "main", folder, false));
         assertEquals("model acme/gated-t5: access denied (403 GatedRepo: Access to model acme/gated-t5 is restricted and"
                 + " you are not in the authorized list. Visit https://huggingface.co/acme/gated-t5 to ask for access.): a gated"
@@ -216,13 +215,13 @@ class ModelFetcherTest {
 
     @Test
     void missingRepositoriesRevisionsAndFilesAreNamed() throws Exception {
-        UserException repo = assertThrows(UserException.class,
+        HubException repo = assertThrows(HubException.class,
                 () -> fetcher(FakeHub.TOKEN, 3).fetch("nobody/nothing", "main", folder, false));
         assertEquals("model nobody/nothing: not found on " + hub.endpoint() + " (404 RepoNotFound: Repository not found)",
                 repo.getMessage());
 
         hub.requests.clear();
-        UserException revision = assertThrows(UserException.class,
+        HubException revision = assertThrows(HubException.class,
                 () -> fetcher(null, 3).fetch(ALIAS, "v9", folder, false));
         assertEquals("model t5-small: not found on " + hub.endpoint() + " (404 RevisionNotFound: Invalid rev id: v9)",
                 revision.getMessage());
@@ -244,7 +243,7 @@ class ModelFetcherTest {
     void aServerErrorThatLastsIsReportedAfterTheRetries() throws Exception {
         hub.failWith("hub", "HEAD", "/config.json", 500, 10);
 
-        UserException e = assertThrows(UserException.class, () -> fetcher(null, 3).fetch(REPO, "main", folder, false));
+        HubException e = assertThrows(HubException.class, () -> fetcher(null, 3).fetch(REPO, "main", folder, false));
 
         assertEquals(REPO + "/config.json: " + hub.endpoint() + " answered 500 after 4 attempts (planted error)", e.getMessage());
     }
@@ -253,7 +252,7 @@ class ModelFetcherTest {
     void aRepositoryWithOnlyPyTorchWeightsIsRefused() throws Exception {
         hub.repo("acme/old-t5").file("config.json", HubFixtures.text("{}")).lfsFile("pytorch_model.bin", HubFixtures.noise(100, 1));
 
-        UserException e = assertThrows(UserException.class, () -> fetcher(null, 3).fetch("acme/old-t5", "main", folder, false));
+        HubException e = assertThrows(HubException.class, () -> fetcher(null, 3).fetch("acme/old-t5", "main", folder, false));
 
         assertEquals("acme/old-t5: the repository has only PyTorch weights (pytorch_model.bin); this project reads"
                 + " safetensors (model.safetensors)", e.getMessage());
@@ -292,7 +291,7 @@ class ModelFetcherTest {
         fetcher(null, 3).fetch(REPO, "main", folder, false);
         Files.writeString(folder.resolve("config.json"), "{\"edited\": true}");
 
-        UserException e = assertThrows(UserException.class, () -> fetcher(null, 3).fetch(REPO, "main", folder, false));
+        HubException e = assertThrows(HubException.class, () -> fetcher(null, 3).fetch(REPO, "main", folder, false));
         assertEquals(folder + " already exists and its config.json is not " + REPO + "'s at " + t5.commit.substring(0, 7)
                 + " (pass --overwrite to replace it)", e.getMessage());
 
@@ -334,7 +333,7 @@ class ModelFetcherTest {
         HubSettings settings = HubSettings.of("http://127.0.0.1:" + port, null, Map.of());
         ModelFetcher fetcher = new ModelFetcher(new HubHttp(settings, RetryPolicy.immediate(3)), progress());
 
-        UserException e = assertThrows(UserException.class, () -> fetcher.fetch(REPO, "main", folder, false));
+        HubException e = assertThrows(HubException.class, () -> fetcher.fetch(REPO, "main", folder, false));
 
         assertEquals("cannot reach http://127.0.0.1:" + port + " (offline?)", e.getMessage());
     }

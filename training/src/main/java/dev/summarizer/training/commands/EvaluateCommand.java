@@ -81,7 +81,7 @@ public final class EvaluateCommand implements Command {
                 List<Summary> summaries;
                 try {
                     summaries = summarizer.summarize(texts, settings);
-                } catch (IllegalArgumentException e) {
+                } catch (dev.summarizer.generate.InvalidTextException e) {
                     throw new UserException(batch.get(0).where() + "..: " + e.getMessage());
                 }
                 for (int i = 0; i < summaries.size(); i++) {

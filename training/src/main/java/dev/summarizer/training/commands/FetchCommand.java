@@ -86,7 +86,7 @@ public final class FetchCommand implements Command {
             throw new UsageException("--model: \"" + model + "\" is not a Hub repository name (such as t5-small or"
                     + " google/flan-t5-small)");
         }
-        DatasetName datasetName = dataset == null ? null : DatasetName.of(dataset);
+        DatasetName datasetName = dataset == null ? null : usage(() -> DatasetName.of(dataset));
         if (dataset == null) {
             for (String option : List.of("config", "split", "limit")) {
                 if (args.has(option)) {
@@ -96,7 +96,7 @@ public final class FetchCommand implements Command {
         }
         Integer limit = args.intValue("limit", 1, Integer.MAX_VALUE);
         List<String> splits = splits(args.string("split"));
-        HubSettings settings = HubSettings.of(args.string("endpoint"), args.string("datasets-endpoint"), System.getenv());
+        HubSettings settings = usage(() -> HubSettings.of(args.string("endpoint"), args.string("datasets-endpoint"), System.getenv()));
         HubHttp http = new HubHttp(settings, RetryPolicy.STANDARD);
         Progress progress = Progress.on(System.err);
 
@@ -127,5 +127,14 @@ public final class FetchCommand implements Command {
             throw new UsageException("--split: expected split names such as train,validation, got \"" + flag + "\"");
         }
         return splits;
+    }
+
+    /** A flag value the Hub client refuses is a usage error (exit 2), like any other bad flag. */
+    private static <T> T usage(java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 }

@@ -1,6 +1,5 @@
 package dev.summarizer.training.data;
 
-import dev.summarizer.cli.UserException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +38,7 @@ public record Columns(String text, List<String> summaries, Preset preset) {
         for (String column : concat(text, summaries)) {
             if (!available.contains(column)) {
                 boolean guessed = preset == null && !allGiven;
-                throw new UserException(file + ": no column " + quote(column) + "; columns are: " + list(available)
+                throw new DatasetException(file + ": no column " + quote(column) + "; columns are: " + list(available)
                         + (guessed ? " (choose them with --text-column and --summary-column)" : ""));
             }
         }

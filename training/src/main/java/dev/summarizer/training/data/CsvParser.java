@@ -1,6 +1,5 @@
 package dev.summarizer.training.data;
 
-import dev.summarizer.cli.UserException;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Path;
@@ -79,7 +78,7 @@ final class CsvParser {
         while (true) {
             int c = peek();
             if (c == END) {
-                throw new UserException(file + ":" + openedOn + ": unterminated quoted field (its closing \" is missing)");
+                throw new DatasetException(file + ":" + openedOn + ": unterminated quoted field (its closing \" is missing)");
             } else if (c == '\r' || c == '\n') {
                 field.append(readLineBreak());
             } else if (c == QUOTE) {
@@ -94,7 +93,7 @@ final class CsvParser {
         }
         int after = peek();
         if (after != END && after != delimiter && after != '\r' && after != '\n') {
-            throw new UserException(file + ":" + line + ": unexpected " + describe(after)
+            throw new DatasetException(file + ":" + line + ": unexpected " + describe(after)
                     + " after a closing quote (a quote inside a quoted field is written twice: \"\")");
         }
     }

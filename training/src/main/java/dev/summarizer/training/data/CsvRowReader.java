@@ -2,7 +2,6 @@ package dev.summarizer.training.data;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.summarizer.cli.UserException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,7 +50,7 @@ final class CsvRowReader extends PeekingRowReader {
         }
         long line = parser.recordLine();
         if (values.size() > header.size()) {
-            throw new UserException(file + ":" + line + ": " + values.size() + " fields, but the header has "
+            throw new DatasetException(file + ":" + line + ": " + values.size() + " fields, but the header has "
                     + header.size() + " columns");
         }
         ObjectNode fields = JsonNodeFactory.instance.objectNode();
@@ -75,7 +74,7 @@ final class CsvRowReader extends PeekingRowReader {
         var seen = new HashSet<String>();
         for (String name : names) {
             if (!seen.add(name)) {
-                throw new UserException(file + ":" + parser.recordLine() + ": the header names column \"" + name
+                throw new DatasetException(file + ":" + parser.recordLine() + ": the header names column \"" + name
                         + "\" twice");
             }
         }

@@ -1,6 +1,5 @@
 package dev.summarizer.training.data;
 
-import dev.summarizer.cli.UserException;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -21,7 +20,7 @@ public enum DatasetFormat {
             case "tsv" -> TSV;
             case "json" -> JSON;
             case "jsonl" -> JSONL;
-            default -> throw new UserException(
+            default -> throw new DatasetException(
                     file + ": unknown dataset format (expected a .csv, .tsv, .json or .jsonl file)");
         };
     }

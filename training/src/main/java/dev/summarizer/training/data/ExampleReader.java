@@ -1,7 +1,6 @@
 package dev.summarizer.training.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.summarizer.cli.UserException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -36,13 +35,13 @@ public final class ExampleReader implements Iterator<SummarizationExample>, Auto
 
     /**
      * Opens {@code file} (.csv, .tsv, .json or .jsonl) and chooses its columns; a missing file, an unknown
-     * format, a file without rows or a missing column is a {@link UserException}.
+     * format, a file without rows or a missing column is a {@link DatasetException}.
      */
     public static ExampleReader open(Path file, ColumnRequest request) {
         RowReader rows = RowReader.open(file);
         try {
             if (!rows.hasNext()) {
-                throw new UserException(file + ": no rows");
+                throw new DatasetException(file + ": no rows");
             }
             return new ExampleReader(file, rows, Columns.resolve(request, rows.columns(), file));
         } catch (RuntimeException e) {
@@ -131,7 +130,7 @@ public final class ExampleReader implements Iterator<SummarizationExample>, Auto
             return null;
         }
         if (!value.isValueNode()) {
-            throw new UserException(row.where() + ": column \"" + column + "\" holds " + Json.kind(value)
+            throw new DatasetException(row.where() + ": column \"" + column + "\" holds " + Json.kind(value)
                     + ", not text");
         }
         return value.asText();
@@ -149,7 +148,7 @@ public final class ExampleReader implements Iterator<SummarizationExample>, Auto
             } else if (element.isValueNode()) {
                 each.add(element.asText());
             } else {
-                throw new UserException(row.where() + ": column \"" + column + "\" holds an array with "
+                throw new DatasetException(row.where() + ": column \"" + column + "\" holds an array with "
                         + Json.kind(element) + " in it, not texts");
             }
         }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-import dev.summarizer.cli.UserException;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -21,18 +20,18 @@ final class Json {
     private Json() {}
 
     /** {@code file:line: not valid JSON at column c: what Jackson found}, on one line. */
-    static UserException notValid(Path file, JsonProcessingException e) {
+    static DatasetException notValid(Path file, JsonProcessingException e) {
         JsonLocation at = e.getLocation();
         String where = at == null ? file.toString() : file + ":" + at.getLineNr();
         String column = at == null || at.getColumnNr() < 1 ? "" : " at column " + at.getColumnNr();
-        return new UserException(where + ": not valid JSON" + column + ": " + oneLine(e.getOriginalMessage()));
+        return new DatasetException(where + ": not valid JSON" + column + ": " + oneLine(e.getOriginalMessage()));
     }
 
     /** A JSON lines row's error, where Jackson only saw the one line. */
-    static UserException notValid(Path file, long line, JsonProcessingException e) {
+    static DatasetException notValid(Path file, long line, JsonProcessingException e) {
         JsonLocation at = e.getLocation();
         String column = at == null || at.getColumnNr() < 1 ? "" : " at column " + at.getColumnNr();
-        return new UserException(file + ":" + line + ": not valid JSON" + column + ": " + oneLine(e.getOriginalMessage()));
+        return new DatasetException(file + ":" + line + ": not valid JSON" + column + ": " + oneLine(e.getOriginalMessage()));
     }
 
     static String kind(JsonNode node) {

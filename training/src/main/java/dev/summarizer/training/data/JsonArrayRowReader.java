@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.summarizer.cli.UserException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
@@ -31,7 +30,7 @@ final class JsonArrayRowReader extends PeekingRowReader {
                     return null;
                 }
                 if (first != JsonToken.START_ARRAY) {
-                    throw new UserException(file + ":" + line() + ": expected a JSON array of objects, found "
+                    throw new DatasetException(file + ":" + line() + ": expected a JSON array of objects, found "
                             + Json.kind(first));
                 }
             }
@@ -39,12 +38,12 @@ final class JsonArrayRowReader extends PeekingRowReader {
             if (token == JsonToken.END_ARRAY) {
                 JsonToken after = parser.nextToken();
                 if (after != null) {
-                    throw new UserException(file + ":" + line() + ": more JSON after the array of rows");
+                    throw new DatasetException(file + ":" + line() + ": more JSON after the array of rows");
                 }
                 return null;
             }
             if (token != JsonToken.START_OBJECT) {
-                throw new UserException(file + ":" + line() + ": expected an object for each row, found "
+                throw new DatasetException(file + ":" + line() + ": expected an object for each row, found "
                         + Json.kind(token));
             }
             long line = line();

@@ -3,7 +3,6 @@ package dev.summarizer.training.data;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.summarizer.cli.UserException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,13 +38,13 @@ final class JsonLinesRowReader extends PeekingRowReader {
             node = Json.WHOLE_TEXT.readTree(text);
         } catch (JsonProcessingException e) {
             if (detected && !sawRow) {
-                throw new UserException(file + ":" + line + ": neither a JSON array of objects nor one JSON object"
+                throw new DatasetException(file + ":" + line + ": neither a JSON array of objects nor one JSON object"
                         + " per line (the first line is not a whole JSON object)");
             }
             throw Json.notValid(file, line, e);
         }
         if (!(node instanceof ObjectNode object)) {
-            throw new UserException(file + ":" + line + ": expected a JSON object, found " + Json.kind(node));
+            throw new DatasetException(file + ":" + line + ": expected a JSON object, found " + Json.kind(node));
         }
         sawRow = true;
         return new Row(file, line, object);

@@ -1,6 +1,5 @@
 package dev.summarizer.training.data;
 
-import dev.summarizer.cli.UserException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +11,7 @@ import java.util.List;
 
 /**
  * Streams the rows of a dataset file in file order. Malformed input stops the stream with a
- * {@link UserException} that names the file and line.
+ * {@link DatasetException} that names the file and line.
  */
 public interface RowReader extends Iterator<Row>, Closeable {
 
@@ -22,10 +21,10 @@ public interface RowReader extends Iterator<Row>, Closeable {
     /** Opens {@code file} with the reader its extension calls for. */
     static RowReader open(Path file) {
         if (Files.isDirectory(file)) {
-            throw new UserException(file + ": is a folder, not a dataset file");
+            throw new DatasetException(file + ": is a folder, not a dataset file");
         }
         if (!Files.isRegularFile(file)) {
-            throw new UserException(file + ": file not found");
+            throw new DatasetException(file + ": file not found");
         }
         DatasetFormat format = DatasetFormat.of(file);
         try {

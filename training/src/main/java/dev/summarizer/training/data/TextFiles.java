@@ -1,6 +1,5 @@
 package dev.summarizer.training.data;
 
-import dev.summarizer.cli.UserException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,10 +57,10 @@ final class TextFiles {
      * The error for a file that is not UTF-8, naming the line of the first bad byte. The readers decode ahead
      * of the line they are on, so the line is found again here from the bytes.
      */
-    static UserException notUtf8(Path file) {
+    static DatasetException notUtf8(Path file) {
         try {
             long line = lineOfFirstMalformedByte(file);
-            return new UserException(file + (line > 0 ? ":" + line : "") + ": not UTF-8 text (save the file as UTF-8)");
+            return new DatasetException(file + (line > 0 ? ":" + line : "") + ": not UTF-8 text (save the file as UTF-8)");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,7 +1,9 @@
 package dev.summarizer.training.session;
 
+import dev.summarizer.SummarizerException;
+
 /** The loss of a training step was NaN or infinite: training cannot go on from these parameters. */
-public class NonFiniteLossException extends RuntimeException {
+public class NonFiniteLossException extends SummarizerException {
     private final long step;
 
     public NonFiniteLossException(long step, double loss) {

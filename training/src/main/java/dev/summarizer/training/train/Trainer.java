@@ -3,7 +3,6 @@ package dev.summarizer.training.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.summarizer.training.artifacts.AdamWSettings;
-import dev.summarizer.cli.UserException;
 import dev.summarizer.generate.EarlyStopping;
 import dev.summarizer.generate.GenerationSettings;
 import dev.summarizer.generate.ModelTokenizer;
@@ -138,7 +137,7 @@ public final class Trainer {
                     } catch (NonFiniteLossException e) {
                         progress.finish();
                         String kept = lastCheckpoint != null ? "; the last good checkpoint is " + lastCheckpoint : "";
-                        throw new UserException(e.getMessage() + kept);
+                        throw new TrainingException(e.getMessage() + kept);
                     }
                     stepLossSum += loss;
                     stepMicroBatches++;
@@ -228,7 +227,7 @@ public final class Trainer {
         progress.message(line.toString());
         Double value = results.get(args.metricForBestModel());
         if (value == null) {
-            throw new UserException("--metric-for-best-model " + args.metricForBestModel() + " is not among the evaluation metrics "
+            throw new TrainingException("--metric-for-best-model " + args.metricForBestModel() + " is not among the evaluation metrics "
                     + results.keySet());
         }
         boolean better = state.bestMetric == null || (args.greaterIsBetter() ? value > state.bestMetric : value < state.bestMetric);
@@ -259,7 +258,7 @@ public final class Trainer {
         try {
             checkpoints.save(writer, session.step(), json);
         } catch (IOException e) {
-            throw new UserException("could not write the checkpoint " + dir + " (" + e.getMessage()
+            throw new TrainingException("could not write the checkpoint " + dir + " (" + e.getMessage()
                     + "); earlier checkpoints are intact");
         }
         progress.message("saved " + dir);
@@ -270,7 +269,7 @@ public final class Trainer {
         if (args.resumeFromCheckpoint() == null && Files.exists(output) && !args.overwriteOutputDir()) {
             try (var entries = Files.list(output)) {
                 if (entries.findAny().isPresent()) {
-                    throw new UserException(output + " already exists and is not empty (pass --overwrite-output-dir to "
+                    throw new TrainingException(output + " already exists and is not empty (pass --overwrite-output-dir to "
                             + "train into it, or --resume-from-checkpoint to continue a run)");
                 }
             }
@@ -289,7 +288,7 @@ public final class Trainer {
         if (dir.toString().equals("latest")) {
             List<Path> all = CheckpointManager.list(output);
             if (all.isEmpty()) {
-                throw new UserException("--resume-from-checkpoint latest: no checkpoint in " + output);
+                throw new TrainingException("--resume-from-checkpoint latest: no checkpoint in " + output);
             }
             dir = all.get(all.size() - 1);
         }
@@ -300,7 +299,7 @@ public final class Trainer {
         Dataset d = Dataset.read(file, new ColumnRequest(args.textColumn(), args.summaryColumn()));
         out.printf("%s data: %s (%s)%n", role, d.stats().describe(), d.columns().describe());
         if (d.examples().isEmpty()) {
-            throw new UserException(file + ": no usable examples");
+            throw new TrainingException(file + ": no usable examples");
         }
         return d;
     }

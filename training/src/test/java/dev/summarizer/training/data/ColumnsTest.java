@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.summarizer.cli.UserException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -60,7 +59,7 @@ class ColumnsTest {
     @Test
     void aMissingGivenColumnIsNamedWithTheColumnsThereAre() {
         var request = new ColumnRequest("text", "summary");
-        var e = assertThrows(UserException.class,
+        var e = assertThrows(DatasetException.class,
                 () -> Columns.resolve(request, List.of("id", "dialogue", "summary"), FILE));
         assertEquals("data.csv: no column \"text\"; columns are: id, dialogue, summary", e.getMessage());
     }
@@ -68,7 +67,7 @@ class ColumnsTest {
     @Test
     void givenColumnsAreNotReplacedByAPresetsOwn() {
         var request = new ColumnRequest("dialogue", "summary");
-        var e = assertThrows(UserException.class,
+        var e = assertThrows(DatasetException.class,
                 () -> Columns.resolve(request, List.of("fname", "dialogue", "summary1", "summary2", "summary3"), FILE));
         assertEquals("data.csv: no column \"summary\"; columns are: fname, dialogue, summary1, summary2, summary3",
                 e.getMessage());
@@ -76,7 +75,7 @@ class ColumnsTest {
 
     @Test
     void unknownColumnsPointToTheFlags() {
-        var e = assertThrows(UserException.class,
+        var e = assertThrows(DatasetException.class,
                 () -> Columns.resolve(ColumnRequest.DETECT, List.of("text", "abstract"), FILE));
         assertEquals("data.csv: no column \"dialogue\"; columns are: text, abstract"
                 + " (choose them with --text-column and --summary-column)", e.getMessage());
@@ -84,7 +83,7 @@ class ColumnsTest {
 
     @Test
     void namesWithEdgeSpacesAreQuotedInTheList() {
-        var e = assertThrows(UserException.class,
+        var e = assertThrows(DatasetException.class,
                 () -> Columns.resolve(ColumnRequest.DETECT, List.of("dialogue", " summary"), FILE));
         assertEquals("data.csv: no column \"summary\"; columns are: dialogue, \" summary\""
                 + " (choose them with --text-column and --summary-column)", e.getMessage());

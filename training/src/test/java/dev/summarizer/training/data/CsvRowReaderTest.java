@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.summarizer.cli.UserException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -93,21 +92,21 @@ class CsvRowReaderTest {
     @Test
     void aRowWithMoreFieldsThanTheHeaderIsAnError() throws IOException {
         Path file = write("data.csv", "dialogue,summary\na,b\n\"x,y\",z,extra\n");
-        var e = assertThrows(UserException.class, () -> readAll(file));
+        var e = assertThrows(DatasetException.class, () -> readAll(file));
         assertEquals(file + ":3: 3 fields, but the header has 2 columns", e.getMessage());
     }
 
     @Test
     void anUnterminatedQuoteNamesTheLineItOpensOn() throws IOException {
         Path file = write("data.csv", "dialogue,summary\nok,fine\n\"never closed,x\nmore\n");
-        var e = assertThrows(UserException.class, () -> readAll(file));
+        var e = assertThrows(DatasetException.class, () -> readAll(file));
         assertEquals(file + ":3: unterminated quoted field (its closing \" is missing)", e.getMessage());
     }
 
     @Test
     void textAfterAClosingQuoteIsAnError() throws IOException {
         Path file = write("data.csv", "dialogue,summary\n\"said \"hi\" there\",x\n");
-        var e = assertThrows(UserException.class, () -> readAll(file));
+        var e = assertThrows(DatasetException.class, () -> readAll(file));
         assertEquals(file + ":2: unexpected character 'h' after a closing quote"
                 + " (a quote inside a quoted field is written twice: \"\")", e.getMessage());
     }
@@ -115,7 +114,7 @@ class CsvRowReaderTest {
     @Test
     void aHeaderNamingAColumnTwiceIsAnError() throws IOException {
         Path file = write("data.csv", "summary,dialogue,summary\na,b,c\n");
-        var e = assertThrows(UserException.class, () -> RowReader.open(file).close());
+        var e = assertThrows(DatasetException.class, () -> RowReader.open(file).close());
         assertEquals(file + ":1: the header names column \"summary\" twice", e.getMessage());
     }
 
@@ -123,7 +122,7 @@ class CsvRowReaderTest {
     void bytesThatAreNotUtf8AreReportedWithTheirLine() throws IOException {
         Path file = dir.resolve("latin1.csv");
         Files.write(file, "dialogue,summary\nok,fine\ncaf\u00e9,x\n".getBytes(StandardCharsets.ISO_8859_1));
-        var e = assertThrows(UserException.class, () -> readAll(file));
+        var e = assertThrows(DatasetException.class, () -> readAll(file));
         assertEquals(file + ":3: not UTF-8 text (save the file as UTF-8)", e.getMessage());
     }
 

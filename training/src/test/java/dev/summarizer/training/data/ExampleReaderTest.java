@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.summarizer.cli.UserException;
 import dev.summarizer.training.data.DatasetStats.Skipped;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -97,30 +96,30 @@ class ExampleReaderTest {
     @Test
     void anObjectWhereTextBelongsIsAnError() throws IOException {
         Path file = write("data.jsonl", "{\"dialogue\": \"ok\", \"summary\": \"ok\"}\n{\"dialogue\": {\"turns\": []}, \"summary\": \"x\"}\n");
-        var e = assertThrows(UserException.class, () -> Dataset.read(file, ColumnRequest.DETECT));
+        var e = assertThrows(DatasetException.class, () -> Dataset.read(file, ColumnRequest.DETECT));
         assertEquals(file + ":2: column \"dialogue\" holds an object, not text", e.getMessage());
     }
 
     @Test
     void aMissingColumnNamesTheFileAndItsColumns() throws IOException {
         Path file = write("data.csv", "id,dialogue,summary\n1,a,b\n");
-        var e = assertThrows(UserException.class, () -> Dataset.read(file, new ColumnRequest("text", null)));
+        var e = assertThrows(DatasetException.class, () -> Dataset.read(file, new ColumnRequest("text", null)));
         assertEquals(file + ": no column \"text\"; columns are: id, dialogue, summary", e.getMessage());
     }
 
     @Test
     void aMissingFileIsOneLine() {
         Path file = dir.resolve("nope.jsonl");
-        var e = assertThrows(UserException.class, () -> Dataset.read(file, ColumnRequest.DETECT));
+        var e = assertThrows(DatasetException.class, () -> Dataset.read(file, ColumnRequest.DETECT));
         assertEquals(file + ": file not found", e.getMessage());
     }
 
     @Test
     void aFolderOrAnUnknownExtensionIsOneLine() throws IOException {
-        var e = assertThrows(UserException.class, () -> Dataset.read(dir, ColumnRequest.DETECT));
+        var e = assertThrows(DatasetException.class, () -> Dataset.read(dir, ColumnRequest.DETECT));
         assertEquals(dir + ": is a folder, not a dataset file", e.getMessage());
         Path text = write("data.txt", "dialogue,summary\n");
-        e = assertThrows(UserException.class, () -> Dataset.read(text, ColumnRequest.DETECT));
+        e = assertThrows(DatasetException.class, () -> Dataset.read(text, ColumnRequest.DETECT));
         assertEquals(text + ": unknown dataset format (expected a .csv, .tsv, .json or .jsonl file)", e.getMessage());
     }
 
@@ -133,7 +132,7 @@ class ExampleReaderTest {
                 default -> "\n";
             };
             Path file = write(name, content);
-            var e = assertThrows(UserException.class, () -> Dataset.read(file, ColumnRequest.DETECT));
+            var e = assertThrows(DatasetException.class, () -> Dataset.read(file, ColumnRequest.DETECT));
             assertEquals(file + ": no rows", e.getMessage());
         }
     }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.summarizer.cli.UserException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +67,7 @@ class JsonRowReaderTest {
     @Test
     void badJsonOnALineNamesTheLine() throws IOException {
         Path file = write("data.jsonl", "{\"dialogue\": \"a\", \"summary\": \"b\"}\n{\"dialogue\": \"a\", summary: \"b\"}\n");
-        var e = assertThrows(UserException.class, () -> readAll(file));
+        var e = assertThrows(DatasetException.class, () -> readAll(file));
         assertTrue(e.getMessage().startsWith(file + ":2: not valid JSON at column 19: Unexpected character ('s'"),
                 e.getMessage());
         assertOneLine(e);
@@ -77,7 +76,7 @@ class JsonRowReaderTest {
     @Test
     void textAfterTheObjectOnAJsonLineIsAnError() throws IOException {
         Path file = write("data.jsonl", "{\"dialogue\": \"a\", \"summary\": \"b\"} {\"dialogue\": \"c\"}\n");
-        var e = assertThrows(UserException.class, () -> readAll(file));
+        var e = assertThrows(DatasetException.class, () -> readAll(file));
         assertTrue(e.getMessage().startsWith(file + ":1: not valid JSON"), e.getMessage());
         assertOneLine(e);
     }
@@ -85,21 +84,21 @@ class JsonRowReaderTest {
     @Test
     void aJsonLineThatIsNotAnObjectIsAnError() throws IOException {
         Path file = write("data.jsonl", "{\"dialogue\": \"a\"}\n[\"a\", \"b\"]\n");
-        var e = assertThrows(UserException.class, () -> readAll(file));
+        var e = assertThrows(DatasetException.class, () -> readAll(file));
         assertEquals(file + ":2: expected a JSON object, found an array", e.getMessage());
     }
 
     @Test
     void anArrayElementThatIsNotAnObjectIsAnError() throws IOException {
         Path file = write("data.json", "[\n{\"dialogue\": \"a\"},\n\"stray\"\n]");
-        var e = assertThrows(UserException.class, () -> readAll(file));
+        var e = assertThrows(DatasetException.class, () -> readAll(file));
         assertEquals(file + ":3: expected an object for each row, found a string", e.getMessage());
     }
 
     @Test
     void aTruncatedArrayNamesWhereItEnds() throws IOException {
         Path file = write("data.json", "[\n{\"dialogue\": \"a\"},\n{\"dialogue\": \"b\"");
-        var e = assertThrows(UserException.class, () -> readAll(file));
+        var e = assertThrows(DatasetException.class, () -> readAll(file));
         assertTrue(e.getMessage().startsWith(file + ":3: not valid JSON"), e.getMessage());
         assertOneLine(e);
     }
@@ -107,19 +106,19 @@ class JsonRowReaderTest {
     @Test
     void aJsonFileThatIsNeitherAnArrayNorLinesSaysSo() throws IOException {
         Path pretty = write("pretty.json", "{\n  \"data\": [{\"dialogue\": \"a\"}]\n}\n");
-        var e = assertThrows(UserException.class, () -> readAll(pretty));
+        var e = assertThrows(DatasetException.class, () -> readAll(pretty));
         assertEquals(pretty + ":1: neither a JSON array of objects nor one JSON object per line"
                 + " (the first line is not a whole JSON object)", e.getMessage());
 
         Path scalar = write("number.json", "42");
-        e = assertThrows(UserException.class, () -> readAll(scalar));
+        e = assertThrows(DatasetException.class, () -> readAll(scalar));
         assertEquals(scalar + ":1: expected a JSON array of objects, found a number", e.getMessage());
     }
 
     @Test
     void contentAfterTheArrayIsAnError() throws IOException {
         Path file = write("data.json", "[{\"dialogue\": \"a\"}]\n[{\"dialogue\": \"b\"}]\n");
-        var e = assertThrows(UserException.class, () -> readAll(file));
+        var e = assertThrows(DatasetException.class, () -> readAll(file));
         assertEquals(file + ":2: more JSON after the array of rows", e.getMessage());
     }
 

@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.summarizer.cli.ParsedArgs;
-import dev.summarizer.cli.UserException;
 import dev.summarizer.model.FloatTensor;
 import dev.summarizer.model.ModelFolder;
 import dev.summarizer.model.Safetensors;
@@ -212,7 +211,7 @@ class TrainerTest {
             }
             real.write(checkpoint, state);
         };
-        var e = assertThrows(UserException.class, trainer::run);
+        var e = assertThrows(TrainingException.class, trainer::run);
         assertEquals("could not write the checkpoint " + out.resolve("checkpoint-4") + " (No space left on device); "
                 + "earlier checkpoints are intact", e.getMessage());
         assertEquals(2, TrainingCheckpoint.read(out.resolve("checkpoint-2"), null).step());
