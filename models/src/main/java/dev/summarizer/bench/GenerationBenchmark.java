@@ -1,9 +1,11 @@
 package dev.summarizer.bench;
 
+import dev.summarizer.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.summarizer.generate.EarlyStopping;
+import dev.summarizer.generate.DecodingSettings;
 import dev.summarizer.generate.GenerationSettings;
 import dev.summarizer.generate.OnnxSeq2SeqModel;
 import dev.summarizer.generate.Summarizer;
@@ -35,7 +37,7 @@ public final class GenerationBenchmark {
         int threads = args.length > 6 ? Integer.parseInt(args[6]) : 0;
         int batch = args.length > 7 ? Integer.parseInt(args[7]) : 1;
 
-        ObjectMapper json = new ObjectMapper();
+        ObjectMapper json = Json.MAPPER;
         List<String> texts = new ArrayList<>();
         for (String line : Files.readAllLines(input)) {
             if (texts.size() == count) {
@@ -50,8 +52,8 @@ public final class GenerationBenchmark {
         try (Summarizer summarizer = Summarizer.open(ModelFolder.open(model), Device.CPU, threads, mode)) {
             for (String beamsArg : beamsList) {
                 int beams = Integer.parseInt(beamsArg);
-                GenerationSettings settings = new GenerationSettings(maxNew, 0, beams, 1.0, EarlyStopping.FALSE, 0,
-                        summarizer.defaults().prefix(), 512);
+                GenerationSettings settings = new GenerationSettings(summarizer.defaults().source().withMaxSourceLength(512),
+                        new DecodingSettings(maxNew, 0, beams, 1.0, EarlyStopping.FALSE, 0));
                 summarizer.summarize(List.of(texts.get(0)), settings); // warm-up: first-run allocations and JIT
                 long ortBefore = summarizer.model().timer().nanos();
                 long tokens = 0;

@@ -1,5 +1,6 @@
 package dev.summarizer.cli;
 
+import dev.summarizer.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,7 +19,7 @@ import java.util.List;
 
 /** JSON Lines files: strict UTF-8 in, one object per line, errors that name the file and the line. */
 public final class JsonLines {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private JsonLines() {}
 

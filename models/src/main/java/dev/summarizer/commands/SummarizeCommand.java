@@ -109,7 +109,7 @@ public final class SummarizeCommand implements Command {
                     System.out.println(s.text());
                     if (s.truncated()) {
                         System.err.printf("note: the input had %d tokens and was truncated to %d (--max-source-length)%n",
-                                s.inputTokens(), settings.maxSourceLength());
+                                s.inputTokens(), settings.source().maxSourceLength());
                     }
                 }
                 return 0;
@@ -122,7 +122,7 @@ public final class SummarizeCommand implements Command {
             }
             JsonLines.write(output, out);
             System.err.printf("wrote %d summaries to %s%s%n", out.size(), output,
-                    truncated > 0 ? " (" + truncated + " inputs truncated to " + settings.maxSourceLength() + " tokens)" : "");
+                    truncated > 0 ? " (" + truncated + " inputs truncated to " + settings.source().maxSourceLength() + " tokens)" : "");
             return 0;
         }
     }

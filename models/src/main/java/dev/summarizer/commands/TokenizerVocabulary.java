@@ -1,5 +1,6 @@
 package dev.summarizer.commands;
 
+import dev.summarizer.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.summarizer.model.ModelFormatException;
@@ -13,7 +14,7 @@ final class TokenizerVocabulary {
     static int size(Path tokenizerJson) {
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(tokenizerJson.toFile());
+            root = Json.MAPPER.readTree(tokenizerJson.toFile());
         } catch (IOException e) {
             throw new ModelFormatException(tokenizerJson + ": not a readable tokenizer.json (" + e.getMessage().lines().findFirst().orElse("") + ")");
         }

@@ -25,40 +25,61 @@ import dev.summarizer.onnx.Graph;
 import dev.summarizer.onnx.Shape;
 import dev.summarizer.onnx.Value;
 import dev.summarizer.t5.DropoutPolicy;
+import dev.summarizer.t5.ParameterSource;
 import dev.summarizer.t5.T5Layers;
 import dev.summarizer.t5.T5Layers.KeyValue;
 import dev.summarizer.t5.T5Layers.LayerCache;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The four inference graphs of the Optimum layout, built from {@link T5Layers} over a model's weights. */
+/**
+ * The four inference graphs of the Optimum layout, built from {@link T5Layers} over a model's weights, embedded or fed
+ * at every run ({@link GraphWeights}).
+ */
 public final class InferenceGraphs {
     private InferenceGraphs() {}
 
     /** {@code input_ids}, {@code attention_mask} to {@code last_hidden_state}. */
     public static Graph encoder(T5Weights weights) {
+        return encoder(GraphWeights.embedded(weights));
+    }
+
+    public static Graph decoder(T5Weights weights) {
+        return decoder(GraphWeights.embedded(weights));
+    }
+
+    public static Graph decoderWithPast(T5Weights weights) {
+        return decoderWithPast(GraphWeights.embedded(weights));
+    }
+
+    public static Graph decoderMerged(T5Weights weights) {
+        return decoderMerged(GraphWeights.embedded(weights));
+    }
+
+    /** {@code input_ids}, {@code attention_mask} to {@code last_hidden_state}. */
+    public static Graph encoder(GraphWeights weights) {
         T5Config c = weights.config();
         Graph g = new Graph("encoder");
         Value ids = g.input(INPUT_IDS, DType.INT64, BATCH, ENCODER_LENGTH);
         Value mask = g.input(ATTENTION_MASK, DType.INT64, BATCH, ENCODER_LENGTH);
-        Value hidden = layers(g, new InitializerParameters(g, weights), weights).encoder(ids, mask);
+        Value hidden = layers(g, weights.attachTo(g), weights).encoder(ids, mask);
         g.output(LAST_HIDDEN_STATE, hidden, BATCH, ENCODER_LENGTH, Dim.of(c.dModel()));
         return g;
     }
 
     /** The first decoding step: no cache in, every layer's self- and cross-attention cache out. */
-    public static Graph decoder(T5Weights weights) {
+    public static Graph decoder(GraphWeights weights) {
         Graph g = new Graph("decoder");
         DecoderInputs in = DecoderInputs.declare(g, weights.config(), false);
-        DecoderStep.of(g, new InitializerParameters(g, weights), weights, in, false).declareOutputs(g);
+        DecoderStep.of(g, weights.attachTo(g), weights, in, false).declareOutputs(g);
         return g;
     }
 
     /** Later steps: the cache in, logits and the grown self-attention cache out. */
-    public static Graph decoderWithPast(T5Weights weights) {
+    public static Graph decoderWithPast(GraphWeights weights) {
         Graph g = new Graph("decoder_with_past");
         DecoderInputs in = DecoderInputs.declare(g, weights.config(), true);
-        DecoderStep.of(g, new InitializerParameters(g, weights), weights, in, true).declareOutputs(g);
+        DecoderStep.of(g, weights.attachTo(g), weights, in, true).declareOutputs(g);
         return g;
     }
 
@@ -67,12 +88,12 @@ public final class InferenceGraphs {
      * Optimum's merge, the cache branch outputs empty cross-attention caches, which callers ignore after the
      * first step.
      */
-    public static Graph decoderMerged(T5Weights weights) {
+    public static Graph decoderMerged(GraphWeights weights) {
         T5Config c = weights.config();
         Graph g = new Graph("merged");
         DecoderInputs in = DecoderInputs.declare(g, c, true);
         Value useCache = g.input(USE_CACHE_BRANCH, DType.BOOL, Dim.of(1));
-        InitializerParameters params = new InitializerParameters(g, weights);
+        ParameterSource params = weights.attachTo(g);
 
         Graph withPast = g.branch("with_past");
         DecoderStep cached = DecoderStep.of(withPast, params, weights, in, true);
@@ -112,7 +133,7 @@ public final class InferenceGraphs {
         return g;
     }
 
-    private static T5Layers layers(Graph g, InitializerParameters params, T5Weights weights) {
+    private static T5Layers layers(Graph g, ParameterSource params, GraphWeights weights) {
         return new T5Layers(g, weights.config(), params, DropoutPolicy.NONE, weights.layout().hasSeparateLmHead());
     }
 
@@ -149,7 +170,7 @@ public final class InferenceGraphs {
 
     /** One decoder application in graph {@code g}: logits and the cache it produces. */
     private record DecoderStep(Value logits, List<LayerCache> present, boolean cached, T5Config config) {
-        static DecoderStep of(Graph g, InitializerParameters params, T5Weights weights, DecoderInputs in, boolean cached) {
+        static DecoderStep of(Graph g, ParameterSource params, GraphWeights weights, DecoderInputs in, boolean cached) {
             T5Layers t5 = layers(g, params, weights);
             T5Layers.DecoderOutput out = t5.decoder(in.ids(), in.encoderHidden(), in.encoderMask(), cached ? in.past() : null);
             return new DecoderStep(t5.lmLogits(out.hidden()), out.present(), cached, weights.config());

@@ -1,5 +1,6 @@
 package dev.summarizer.generate;
 
+import ai.onnxruntime.OrtException;
 import java.util.Arrays;
 
 /**
@@ -22,7 +23,7 @@ final class BeamSearch {
     /** transformers' stand-in for minus infinity in beam scores. */
     private static final float NEGATIVE = -1.0e9f;
 
-    private final GenerationSettings settings;
+    private final DecodingSettings settings;
     private final SpecialTokens special;
     private final int batch;
     private final int beams;
@@ -39,7 +40,7 @@ final class BeamSearch {
     private final boolean[] finishedSlotUsed;
     private final boolean[] improvable;
 
-    private BeamSearch(int batch, GenerationSettings settings, SpecialTokens special) {
+    private BeamSearch(int batch, DecodingSettings settings, SpecialTokens special) {
         this.settings = settings;
         this.special = special;
         this.batch = batch;
@@ -66,12 +67,12 @@ final class BeamSearch {
     }
 
     /** Returns, per input, the best hypothesis's tokens after the decoder start, up to and including EOS. */
-    static long[][] run(TokenScorer scorer, int batch, GenerationSettings settings, SpecialTokens special,
-            DecodingObserver observer) throws Exception {
+    static long[][] run(TokenScorer scorer, int batch, DecodingSettings settings, SpecialTokens special,
+            DecodingObserver observer) throws OrtException {
         return new BeamSearch(batch, settings, special).search(scorer, observer);
     }
 
-    private long[][] search(TokenScorer scorer, DecodingObserver observer) throws Exception {
+    private long[][] search(TokenScorer scorer, DecodingObserver observer) throws OrtException {
         int rows = batch * beams;
         long[] tokens = new long[rows];
         Arrays.fill(tokens, special.decoderStart());

@@ -1,5 +1,6 @@
 package dev.summarizer.generate;
 
+import dev.summarizer.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,10 +19,7 @@ import java.nio.file.Path;
  * {@code min_new_tokens}, which win over them, do not.
  */
 public final class GenerationDefaults {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    /** A source length for models that state none: t5's positional bias generalises, its training used 512. */
-    public static final int DEFAULT_MAX_SOURCE_LENGTH = 512;
-
+    private static final ObjectMapper JSON = Json.MAPPER;
     private GenerationDefaults() {}
 
     public static GenerationSettings of(ModelFolder folder, T5Config config) {
@@ -50,7 +48,7 @@ public final class GenerationDefaults {
 
     /** Reads generate()-style fields; {@code source} names the file in errors. */
     static GenerationSettings fromJson(JsonNode json, String source) {
-        GenerationSettings d = GenerationSettings.defaults();
+        DecodingSettings d = DecodingSettings.defaults();
         int maxNew = d.maxNewTokens();
         if (json.has("max_new_tokens")) {
             maxNew = positive(json, "max_new_tokens", source);
@@ -72,13 +70,13 @@ public final class GenerationDefaults {
             }
         }
         JsonNode prefix = json.get("prefix");
-        return new GenerationSettings(maxNew, Math.min(minNew, maxNew),
+        DecodingSettings decoding = new DecodingSettings(maxNew, Math.min(minNew, maxNew),
                 json.has("num_beams") ? positive(json, "num_beams", source) : d.numBeams(),
                 json.has("length_penalty") ? json.get("length_penalty").asDouble() : d.lengthPenalty(),
                 early,
-                json.has("no_repeat_ngram_size") ? nonNegative(json, "no_repeat_ngram_size", source) : 0,
-                prefix != null && prefix.isTextual() ? prefix.asText() : "",
-                DEFAULT_MAX_SOURCE_LENGTH);
+                json.has("no_repeat_ngram_size") ? nonNegative(json, "no_repeat_ngram_size", source) : 0);
+        return new GenerationSettings(new SourceSettings(prefix != null && prefix.isTextual() ? prefix.asText() : "",
+                SourceSettings.DEFAULT_MAX_SOURCE_LENGTH), decoding);
     }
 
     private static int positive(JsonNode json, String field, String source) {

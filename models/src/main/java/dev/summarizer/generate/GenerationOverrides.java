@@ -20,15 +20,18 @@ public record GenerationOverrides(
 
     /** The defaults with every given setting replacing its default; the result is checked. */
     public GenerationSettings applyTo(GenerationSettings defaults) {
-        int maxNew = maxNewTokens != null ? maxNewTokens : defaults.maxNewTokens();
+        DecodingSettings d = defaults.decoding();
+        int maxNew = maxNewTokens != null ? maxNewTokens : d.maxNewTokens();
         // A default minimum above an explicit maximum yields to it; an explicit one is checked as given.
-        int minNew = minNewTokens != null ? minNewTokens : Math.min(defaults.minNewTokens(), maxNew);
-        return new GenerationSettings(maxNew, minNew,
-                numBeams != null ? numBeams : defaults.numBeams(),
-                lengthPenalty != null ? lengthPenalty : defaults.lengthPenalty(),
-                earlyStopping != null ? earlyStopping : defaults.earlyStopping(),
-                noRepeatNgramSize != null ? noRepeatNgramSize : defaults.noRepeatNgramSize(),
-                prefix != null ? prefix : defaults.prefix(),
-                maxSourceLength != null ? maxSourceLength : defaults.maxSourceLength());
+        int minNew = minNewTokens != null ? minNewTokens : Math.min(d.minNewTokens(), maxNew);
+        DecodingSettings decoding = new DecodingSettings(maxNew, minNew,
+                numBeams != null ? numBeams : d.numBeams(),
+                lengthPenalty != null ? lengthPenalty : d.lengthPenalty(),
+                earlyStopping != null ? earlyStopping : d.earlyStopping(),
+                noRepeatNgramSize != null ? noRepeatNgramSize : d.noRepeatNgramSize());
+        SourceSettings s = defaults.source();
+        SourceSettings source = new SourceSettings(prefix != null ? prefix : s.prefix(),
+                maxSourceLength != null ? maxSourceLength : s.maxSourceLength());
+        return new GenerationSettings(source, decoding);
     }
 }

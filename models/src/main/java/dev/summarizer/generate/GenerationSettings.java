@@ -1,67 +1,23 @@
 package dev.summarizer.generate;
 
-/**
- * How to generate, with Hugging Face {@code generate()}'s meaning ({@code do_sample=False}).
- *
- * @param maxNewTokens tokens to generate at most, EOS included
- * @param minNewTokens tokens before EOS may be chosen
- * @param numBeams 1 for greedy search
- * @param lengthPenalty exponent of the length that divides a finished beam's log-probability
- * @param noRepeatNgramSize 0, or the n-gram size that may not repeat
- * @param prefix prepended to every input text (e.g. {@code "summarize: "})
- * @param maxSourceLength input tokens kept, EOS included; longer inputs are truncated
- */
-public record GenerationSettings(
-        int maxNewTokens,
-        int minNewTokens,
-        int numBeams,
-        double lengthPenalty,
-        EarlyStopping earlyStopping,
-        int noRepeatNgramSize,
-        String prefix,
-        int maxSourceLength) {
-
-    /** Checks the settings; the message names the setting in the snake_case of the API. */
+/** Everything a summary is made with: how its text is prepared for the encoder, and how it is decoded. */
+public record GenerationSettings(SourceSettings source, DecodingSettings decoding) {
     public GenerationSettings {
-        if (maxNewTokens < 1) {
-            throw new InvalidSettingException("max_new_tokens", "must be at least 1, got " + maxNewTokens);
-        }
-        if (minNewTokens < 0) {
-            throw new InvalidSettingException("min_new_tokens", "must not be negative, got " + minNewTokens);
-        }
-        if (minNewTokens > maxNewTokens) {
-            throw new InvalidSettingException("min_new_tokens",
-                    "(" + minNewTokens + ") must not exceed max_new_tokens (" + maxNewTokens + ")");
-        }
-        if (numBeams < 1) {
-            throw new InvalidSettingException("num_beams", "must be at least 1, got " + numBeams);
-        }
-        if (!Double.isFinite(lengthPenalty)) {
-            throw new InvalidSettingException("length_penalty", "must be a finite number, got " + lengthPenalty);
-        }
-        if (noRepeatNgramSize < 0) {
-            throw new InvalidSettingException("no_repeat_ngram_size", "must not be negative, got " + noRepeatNgramSize);
-        }
-        if (maxSourceLength < 2) {
-            throw new InvalidSettingException("max_source_length", "must be at least 2, got " + maxSourceLength);
-        }
-        if (earlyStopping == null) {
-            earlyStopping = EarlyStopping.FALSE;
-        }
-        if (prefix == null) {
-            prefix = "";
+        if (source == null || decoding == null) {
+            throw new IllegalArgumentException("source and decoding settings are both required");
         }
     }
 
-    /** Transformers' defaults: 20 tokens in all (19 new after the decoder start), greedy. */
+    /** Transformers' defaults: no prefix, 512 source tokens, 19 new tokens, greedy. */
     public static GenerationSettings defaults() {
-        return new GenerationSettings(19, 0, 1, 1.0, EarlyStopping.FALSE, 0, "", 512);
+        return new GenerationSettings(SourceSettings.defaults(), DecodingSettings.defaults());
     }
 
-    /** Whether two requests can share one decoding loop: everything but the prefix, applied per text, agrees. */
-    public boolean decodesLike(GenerationSettings other) {
-        return maxNewTokens == other.maxNewTokens && minNewTokens == other.minNewTokens && numBeams == other.numBeams
-                && lengthPenalty == other.lengthPenalty && earlyStopping == other.earlyStopping
-                && noRepeatNgramSize == other.noRepeatNgramSize && maxSourceLength == other.maxSourceLength;
+    public GenerationSettings withDecoding(DecodingSettings other) {
+        return new GenerationSettings(source, other);
+    }
+
+    public GenerationSettings withSource(SourceSettings other) {
+        return new GenerationSettings(other, decoding);
     }
 }

@@ -1,5 +1,6 @@
 package dev.summarizer.generate;
 
+import ai.onnxruntime.OrtException;
 import java.util.Arrays;
 import java.util.concurrent.CancellationException;
 
@@ -11,8 +12,8 @@ final class GreedySearch {
     private GreedySearch() {}
 
     /** Returns each row's generated tokens after the decoder start token, up to and including EOS. */
-    static long[][] run(TokenScorer scorer, int rows, GenerationSettings settings, SpecialTokens special,
-            DecodingObserver observer) throws Exception {
+    static long[][] run(TokenScorer scorer, int rows, DecodingSettings settings, SpecialTokens special,
+            DecodingObserver observer) throws OrtException {
         int maxLength = 1 + settings.maxNewTokens();
         long[][] sequences = new long[rows][maxLength];
         int length = 1;

@@ -15,7 +15,7 @@ final class LogitsProcessors {
      * Reports every token forbidden after {@code sequence}'s first {@code length} tokens (decoder start
      * first); a token may be reported more than once.
      */
-    static void forEachBanned(long[] sequence, int length, GenerationSettings settings, int eosTokenId, IntConsumer ban) {
+    static void forEachBanned(long[] sequence, int length, DecodingSettings settings, int eosTokenId, IntConsumer ban) {
         if (length - 1 < settings.minNewTokens()) {
             ban.accept(eosTokenId);
         }

@@ -1,5 +1,6 @@
 package dev.summarizer.generate;
 
+import dev.summarizer.Json;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,7 +10,6 @@ import dev.summarizer.model.TokenizerFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -52,7 +52,7 @@ public final class ModelTokenizer implements AutoCloseable {
             return true;
         }
         try {
-            JsonNode setting = new ObjectMapper().readTree(tokenizerConfig.toFile()).path("clean_up_tokenization_spaces");
+            JsonNode setting = Json.MAPPER.readTree(tokenizerConfig.toFile()).path("clean_up_tokenization_spaces");
             return !setting.isBoolean() || setting.asBoolean();
         } catch (IOException e) {
             throw new ModelFormatException(tokenizerConfig + ": not valid JSON");
@@ -67,10 +67,10 @@ public final class ModelTokenizer implements AutoCloseable {
     }
 
     /** Ids with special tokens, truncated to {@code maxLength}. */
-    public Encoded encode(String text, int maxLength) {
+    public EncoderInput encode(String text, int maxLength) {
         long[] ids = untruncated.encode(text).getIds();
         if (ids.length <= maxLength) {
-            return new Encoded(ids, ids.length, false);
+            return new EncoderInput(ids, ids.length, false);
         }
         HuggingFaceTokenizer truncator = truncating.computeIfAbsent(maxLength, n -> {
             try {
@@ -80,33 +80,7 @@ public final class ModelTokenizer implements AutoCloseable {
             }
         });
         Encoding truncated = truncator.encode(text);
-        return new Encoded(truncated.getIds(), ids.length, true);
-    }
-
-    /** One text's ids, how many tokens it had in full, and whether they were cut. */
-    public record Encoded(long[] ids, int tokenCount, boolean truncated) {}
-
-    /** Encodes texts and right-pads them with {@code padId} to the longest. */
-    public TokenizedBatch encodeBatch(List<String> texts, int maxLength, int padId) {
-        Encoded[] encoded = new Encoded[texts.size()];
-        int longest = 0;
-        for (int i = 0; i < encoded.length; i++) {
-            encoded[i] = encode(texts.get(i), maxLength);
-            longest = Math.max(longest, encoded[i].ids().length);
-        }
-        long[][] ids = new long[encoded.length][longest];
-        long[][] mask = new long[encoded.length][longest];
-        int[] counts = new int[encoded.length];
-        boolean[] truncated = new boolean[encoded.length];
-        for (int i = 0; i < encoded.length; i++) {
-            long[] row = encoded[i].ids();
-            java.util.Arrays.fill(ids[i], padId);
-            System.arraycopy(row, 0, ids[i], 0, row.length);
-            java.util.Arrays.fill(mask[i], 0, row.length, 1);
-            counts[i] = encoded[i].tokenCount();
-            truncated[i] = encoded[i].truncated();
-        }
-        return new TokenizedBatch(ids, mask, counts, truncated);
+        return new EncoderInput(truncated.getIds(), ids.length, true);
     }
 
     /** Text of {@code ids} without special tokens. */

@@ -16,7 +16,9 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.summarizer.export.InferenceGraphs;
 import dev.summarizer.export.OptimumLayout;
-import dev.summarizer.model.T5Weights;
+import dev.summarizer.export.GraphWeights;
+import dev.summarizer.model.T5ParameterLayout;
+import dev.summarizer.runtime.NativeResources;
 import dev.summarizer.onnx.OnnxModelWriter;
 import dev.summarizer.model.T5Config;
 import dev.summarizer.runtime.Device;
@@ -51,88 +53,99 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
     private final OrtEnvironment env = Sessions.environment();
     private final T5Config config;
     private final DecoderMode mode;
-    private final OrtSession encoder;
-    private final OrtSession firstStep;
-    private final OrtSession cachedStep;
+    private final WeightedSession encoder;
+    private final WeightedSession firstStep;
+    private final WeightedSession cachedStep;
     private final OrtSession beamCandidates;
     private final OrtSession cacheReorder;
     private final RunTimer timer = new RunTimer();
 
-    private OnnxSeq2SeqModel(T5Config config, DecoderMode mode, OrtSession encoder, OrtSession firstStep,
-            OrtSession cachedStep) throws OrtException {
+    private OnnxSeq2SeqModel(T5Config config, DecoderMode mode, WeightedSession encoder, WeightedSession firstStep,
+            WeightedSession cachedStep, OrtSession beamCandidates, OrtSession cacheReorder) {
         this.config = config;
         this.mode = mode;
         this.encoder = encoder;
         this.firstStep = firstStep;
         this.cachedStep = cachedStep;
-        // Beam search's per-step helpers: small work on the CPU, on the calling thread. Thread pools of their own
-        // would spin against the decoder's between steps.
-        this.beamCandidates = Sessions.open(DecodingHelperGraphs.beamCandidates(config.vocabSize()), 1);
-        this.cacheReorder = Sessions.open(DecodingHelperGraphs.cacheReorder(2 * config.numDecoderLayers()), 1);
+        this.beamCandidates = beamCandidates;
+        this.cacheReorder = cacheReorder;
     }
 
     /** Opens {@code modelDir/onnx/}'s sessions. {@code threads} 0 lets ONNX Runtime use every core. */
     public static OnnxSeq2SeqModel open(Path modelDir, T5Config config, Device device, int threads, DecoderMode mode)
             throws OrtException {
         Path onnx = modelDir.resolve(OptimumLayout.ONNX_FOLDER);
-        OrtSession encoder = null;
-        OrtSession first = null;
-        try {
-            encoder = Sessions.open(onnx.resolve(OptimumLayout.ENCODER_FILE), device, threads);
+        try (NativeResources opened = new NativeResources()) {
+            OrtSession encoder = opened.add(Sessions.open(onnx.resolve(OptimumLayout.ENCODER_FILE), device, threads));
+            OrtSession first;
+            OrtSession cached;
             if (mode == DecoderMode.MERGED) {
-                first = Sessions.open(onnx.resolve(OptimumLayout.DECODER_MERGED_FILE), device, threads);
-                return new OnnxSeq2SeqModel(config, mode, encoder, first, first);
+                first = opened.add(Sessions.open(onnx.resolve(OptimumLayout.DECODER_MERGED_FILE), device, threads));
+                cached = first;
+            } else {
+                first = opened.add(Sessions.open(onnx.resolve(OptimumLayout.DECODER_FILE), device, threads));
+                cached = opened.add(Sessions.open(onnx.resolve(OptimumLayout.DECODER_WITH_PAST_FILE), device, threads));
             }
-            first = Sessions.open(onnx.resolve(OptimumLayout.DECODER_FILE), device, threads);
-            OrtSession cached = Sessions.open(onnx.resolve(OptimumLayout.DECODER_WITH_PAST_FILE), device, threads);
-            return new OnnxSeq2SeqModel(config, mode, encoder, first, cached);
-        } catch (OrtException | RuntimeException e) {
-            closeQuietly(encoder);
-            closeQuietly(first);
-            throw e;
+            OnnxSeq2SeqModel model = withHelpers(opened, config, mode, WeightedSession.of(encoder, Map.of()),
+                    WeightedSession.of(first, Map.of()), WeightedSession.of(cached, Map.of()));
+            opened.handOver();
+            return model;
         }
     }
 
     /**
-     * Sessions over graphs built in memory from {@code weights} (the separate decoders), without writing
-     * files: what a training run evaluates with. Models too large for one protobuf go through a temporary
-     * folder instead.
+     * Sessions whose graphs take every weight as an input, fed at each run from {@code parameters} (by Hugging Face
+     * name): what a training run evaluates with. The graphs are built and optimised once; the caller keeps the
+     * tensors open for the model's lifetime and may change their values between runs (the optimizer updates them
+     * in place), and every decoding sees the values of the moment.
      */
-    public static OnnxSeq2SeqModel fromWeights(T5Weights weights, Device device, int threads) throws OrtException {
-        long bytes = 4 * weights.layout().parameterCount();
-        if (bytes > OnnxModelWriter.EXTERNAL_DATA_THRESHOLD) {
-            try {
-                Path dir = java.nio.file.Files.createTempDirectory("summarizer-eval-");
-                java.nio.file.Path onnx = java.nio.file.Files.createDirectory(dir.resolve(OptimumLayout.ONNX_FOLDER));
-                dev.summarizer.export.OnnxExport.writeOnnxFiles(weights, onnx, line -> {});
-                OnnxSeq2SeqModel model = open(dir, weights.config(), device, threads, DecoderMode.SEPARATE);
-                dev.summarizer.model.StagingDirectory.deleteRecursively(dir); // the sessions hold what they need
-                return model;
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-        OrtSession encoder = null;
-        OrtSession first = null;
-        try {
-            encoder = Sessions.open(OnnxModelWriter.toModel(InferenceGraphs.encoder(weights)).toByteArray(), device, threads);
-            first = Sessions.open(OnnxModelWriter.toModel(InferenceGraphs.decoder(weights)).toByteArray(), device, threads);
-            OrtSession cached = Sessions.open(OnnxModelWriter.toModel(InferenceGraphs.decoderWithPast(weights)).toByteArray(), device, threads);
-            return new OnnxSeq2SeqModel(weights.config(), DecoderMode.SEPARATE, encoder, first, cached);
-        } catch (OrtException | RuntimeException e) {
-            closeQuietly(encoder);
-            closeQuietly(first);
-            throw e;
+    public static OnnxSeq2SeqModel overLiveParameters(T5Config config, T5ParameterLayout layout,
+            Map<String, OnnxTensor> parameters, Device device, int threads) throws OrtException {
+        GraphWeights fed = GraphWeights.fedAtRun(config, layout);
+        try (NativeResources opened = new NativeResources()) {
+            WeightedSession encoder = fedSession(opened, InferenceGraphs.encoder(fed), parameters, device, threads);
+            WeightedSession first = fedSession(opened, InferenceGraphs.decoder(fed), parameters, device, threads);
+            WeightedSession cached = fedSession(opened, InferenceGraphs.decoderWithPast(fed), parameters, device, threads);
+            OnnxSeq2SeqModel model = withHelpers(opened, config, DecoderMode.SEPARATE, encoder, first, cached);
+            opened.handOver();
+            return model;
         }
     }
 
-    private static void closeQuietly(OrtSession session) {
-        if (session != null) {
-            try {
-                session.close();
-            } catch (OrtException ignored) {
-                // already failing; the first error is the one to report
+    private static WeightedSession fedSession(NativeResources opened, dev.summarizer.onnx.Graph graph,
+            Map<String, OnnxTensor> parameters, Device device, int threads) throws OrtException {
+        OrtSession session = opened.add(Sessions.open(OnnxModelWriter.toModel(graph).toByteArray(), device, threads));
+        Map<String, OnnxTensor> weights = new HashMap<>();
+        for (String name : session.getInputNames()) {
+            OnnxTensor t = parameters.get(name);
+            if (t != null) {
+                weights.put(name, t);
             }
+        }
+        return WeightedSession.of(session, weights);
+    }
+
+    /** Beam search's per-step helpers: small work on the CPU, on the calling thread, so no pool spins against the decoder's. */
+    private static OnnxSeq2SeqModel withHelpers(NativeResources opened, T5Config config, DecoderMode mode,
+            WeightedSession encoder, WeightedSession first, WeightedSession cached) throws OrtException {
+        OrtSession beamCandidates = opened.add(Sessions.open(DecodingHelperGraphs.beamCandidates(config.vocabSize()), 1));
+        OrtSession cacheReorder = opened.add(Sessions.open(DecodingHelperGraphs.cacheReorder(2 * config.numDecoderLayers()), 1));
+        return new OnnxSeq2SeqModel(config, mode, encoder, first, cached, beamCandidates, cacheReorder);
+    }
+
+    /** A session and the weights it is fed at every run (none for an exported file, whose weights are inside). */
+    private record WeightedSession(OrtSession session, Map<String, OnnxTensor> weights) {
+        static WeightedSession of(OrtSession session, Map<String, OnnxTensor> weights) {
+            return new WeightedSession(session, weights);
+        }
+
+        Map<String, OnnxTensor> with(Map<String, OnnxTensor> inputs) {
+            if (weights.isEmpty()) {
+                return inputs;
+            }
+            Map<String, OnnxTensor> all = new HashMap<>(weights);
+            all.putAll(inputs);
+            return all;
         }
     }
 
@@ -167,9 +180,14 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
             }
         }
         expanded.rewind();
-        OnnxTensor encoderHidden = OnnxTensor.createTensor(env, expanded, new long[] {batch * copies, length, config.dModel()});
-        OnnxTensor encoderMask = longTensor(expandedMask, batch * copies, length);
-        return new Decoding(encoderHidden, encoderMask, batch * copies);
+        try (NativeResources opened = new NativeResources()) {
+            OnnxTensor encoderHidden = opened.add(
+                    OnnxTensor.createTensor(env, expanded, new long[] {batch * copies, length, config.dModel()}));
+            OnnxTensor encoderMask = opened.add(longTensor(expandedMask, batch * copies, length));
+            Decoding decoding = new Decoding(encoderHidden, encoderMask, batch * copies);
+            opened.handOver();
+            return decoding;
+        }
     }
 
     /**
@@ -210,7 +228,7 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
     private float[] runEncoder(long[] ids, long[] mask, int batch, int length) throws OrtException {
         try (OnnxTensor idsTensor = longTensor(ids, batch, length);
                 OnnxTensor maskTensor = longTensor(mask, batch, length);
-                OrtSession.Result out = timer.run(encoder, Map.of(INPUT_IDS, idsTensor, ATTENTION_MASK, maskTensor))) {
+                OrtSession.Result out = timer.run(encoder.session(), encoder.with(Map.of(INPUT_IDS, idsTensor, ATTENTION_MASK, maskTensor)))) {
             return copy(((OnnxTensor) out.get(LAST_HIDDEN_STATE).orElseThrow()).getFloatBuffer());
         }
     }
@@ -240,13 +258,8 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
 
     @Override
     public void close() throws OrtException {
-        encoder.close();
-        firstStep.close();
-        if (cachedStep != firstStep) {
-            cachedStep.close();
-        }
-        beamCandidates.close();
-        cacheReorder.close();
+        NativeResources.closeAll(encoder.session(), firstStep.session(),
+                cachedStep.session() != firstStep.session() ? cachedStep.session() : null, beamCandidates, cacheReorder);
     }
 
     /** One decoding's state: the encoder output it attends to and every layer's cache so far. */
@@ -325,7 +338,7 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
             try (OnnxTensor ids = longTensor(tokens.clone(), rows, 1);
                     OnnxTensor useCache = OnnxTensor.createTensor(env, new boolean[] {firstResult != null})) {
                 inputs.put(INPUT_IDS, ids);
-                OrtSession session;
+                WeightedSession session;
                 if (firstResult == null) {
                     session = firstStep;
                     if (mode == DecoderMode.MERGED) {
@@ -339,8 +352,8 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
                     }
                     reordered = addCaches(inputs, parents);
                 }
-                OrtSession.Result result = timer.run(session, inputs, outputsBesideLogits(session),
-                        Map.of(LOGITS, logitsTensor));
+                OrtSession.Result result = timer.run(session.session(), session.with(inputs),
+                        outputsBesideLogits(session.session()), Map.of(LOGITS, logitsTensor));
                 releaseAfterStep(result);
                 return result;
             } finally {
@@ -415,17 +428,11 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
         }
 
         @Override
-        public void close() {
-            if (lastResult != null && lastResult != firstResult) {
-                lastResult.close();
-            }
-            if (firstResult != null) {
-                firstResult.close();
-            }
-            emptyCaches.forEach(OnnxTensor::close);
-            logitsTensor.close();
-            encoderHidden.close();
-            encoderMask.close();
+        public void close() throws OrtException {
+            List<AutoCloseable> all = new ArrayList<>(emptyCaches);
+            all.addAll(Arrays.asList(lastResult != firstResult ? lastResult : null, firstResult, logitsTensor, encoderHidden,
+                    encoderMask));
+            NativeResources.closeAll(all.toArray(AutoCloseable[]::new));
         }
     }
 

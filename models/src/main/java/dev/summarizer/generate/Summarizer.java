@@ -5,24 +5,27 @@ import dev.summarizer.model.ModelFolder;
 import dev.summarizer.model.T5Config;
 import dev.summarizer.model.TokenizerFiles;
 import dev.summarizer.runtime.Device;
+import dev.summarizer.runtime.NativeResources;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Texts in, summaries out: the model folder's tokenizer, its exported ONNX encoder and decoder, and greedy or
- * beam search over them with Hugging Face {@code generate()} semantics. Safe to share between threads.
+ * Texts in, summaries out: a tokenizer, the model's ONNX sessions, and greedy or beam search over them with
+ * Hugging Face {@code generate()} semantics. Every path that summarizes (the summarize and evaluate commands, the
+ * trainer's evaluation, the server) goes through here. Work comes in two steps so that callers can do the first
+ * where it belongs: {@link #prepare} checks and tokenizes one text (the server does it on the request's thread),
+ * {@link #summarize(List, DecodingSettings, DecodingObserver)} decodes prepared inputs together. Safe to share
+ * between threads; owns its tokenizer and model and closes them.
  */
 public final class Summarizer implements AutoCloseable {
-    private final ModelFolder folder;
     private final T5Config config;
     private final ModelTokenizer tokenizer;
     private final OnnxSeq2SeqModel model;
     private final GenerationSettings defaults;
 
-    private Summarizer(ModelFolder folder, T5Config config, ModelTokenizer tokenizer, OnnxSeq2SeqModel model,
-            GenerationSettings defaults) {
-        this.folder = folder;
-        this.config = config;
+    /** Takes ownership of {@code tokenizer} and {@code model}. */
+    public Summarizer(ModelTokenizer tokenizer, OnnxSeq2SeqModel model, GenerationSettings defaults) {
+        this.config = model.config();
         this.tokenizer = tokenizer;
         this.model = model;
         this.defaults = defaults;
@@ -37,13 +40,12 @@ public final class Summarizer implements AutoCloseable {
             throws OrtException {
         T5Config config = folder.readConfig();
         GenerationSettings defaults = GenerationDefaults.of(folder, config);
-        ModelTokenizer tokenizer = ModelTokenizer.open(folder.file(TokenizerFiles.TOKENIZER_JSON));
-        try {
-            return new Summarizer(folder, config, tokenizer, OnnxSeq2SeqModel.open(folder.dir(), config, device, threads, mode),
-                    defaults);
-        } catch (OrtException | RuntimeException e) {
-            tokenizer.close();
-            throw e;
+        try (NativeResources opened = new NativeResources()) {
+            ModelTokenizer tokenizer = opened.add(ModelTokenizer.open(folder.file(TokenizerFiles.TOKENIZER_JSON)));
+            OnnxSeq2SeqModel model = opened.add(OnnxSeq2SeqModel.open(folder.dir(), config, device, threads, mode));
+            Summarizer summarizer = new Summarizer(tokenizer, model, defaults);
+            opened.handOver();
+            return summarizer;
         }
     }
 
@@ -54,10 +56,6 @@ public final class Summarizer implements AutoCloseable {
     /** The model's defaults: generation_config.json, then task_specific_params.summarization. */
     public GenerationSettings defaults() {
         return defaults;
-    }
-
-    public ModelFolder folder() {
-        return folder;
     }
 
     public T5Config config() {
@@ -72,51 +70,50 @@ public final class Summarizer implements AutoCloseable {
         return model;
     }
 
-    /** Summarizes {@code texts} together, as one batch; every text must pass {@link TextValidation}. */
-    public List<Summary> summarize(List<String> texts, GenerationSettings settings) throws Exception {
-        return summarize(texts, settings, DecodingObserver.NONE);
+    /**
+     * Checks {@code text} ({@link TextValidation}), formats it with {@code source}'s prefix and tokenizes it, truncated
+     * to {@code source}'s maximum length.
+     *
+     * @throws InvalidTextException when the text is empty or not clean Unicode text
+     */
+    public EncoderInput prepare(String text, SourceSettings source) {
+        TextValidation.check(text);
+        return tokenizer.encode(source.format(text), source.maxSourceLength());
     }
 
-    /** {@link #summarize(List, GenerationSettings)} with an observer that may stream or cancel the decoding. */
-    public List<Summary> summarize(List<String> texts, GenerationSettings settings, DecodingObserver observer) throws Exception {
-        List<String> prefixed = new ArrayList<>();
+    /** Summarizes {@code texts} together, as one batch. */
+    public List<Summary> summarize(List<String> texts, GenerationSettings settings) throws OrtException {
+        List<EncoderInput> inputs = new ArrayList<>();
         for (String text : texts) {
-            TextValidation.check(text);
-            prefixed.add(settings.prefix() + text);
+            inputs.add(prepare(text, settings.source()));
         }
-        TokenizedBatch batch = tokenizer.encodeBatch(prefixed, settings.maxSourceLength(), config.padTokenId());
-        long[][] ids = generate(model, batch, settings, observer);
+        return summarize(inputs, settings.decoding(), DecodingObserver.NONE);
+    }
+
+    /** Decodes prepared inputs together, with an observer that may stream or cancel the decoding. */
+    public List<Summary> summarize(List<EncoderInput> inputs, DecodingSettings decoding, DecodingObserver observer)
+            throws OrtException {
+        long[][] ids = generate(TokenizedBatch.of(inputs, config.padTokenId()), decoding, observer);
         List<Summary> out = new ArrayList<>();
         for (int i = 0; i < ids.length; i++) {
-            out.add(new Summary(tokenizer.decode(ids[i]), ids[i], batch.tokenCounts()[i], batch.truncated()[i]));
+            EncoderInput in = inputs.get(i);
+            out.add(new Summary(tokenizer.decode(ids[i]), ids[i], in.tokenCount(), in.truncated()));
         }
         return out;
     }
 
-    /** Generated ids per input of an already tokenized batch (after the decoder start, up to and including EOS). */
-    public long[][] generate(TokenizedBatch batch, GenerationSettings settings) throws Exception {
-        return generate(model, batch, settings);
-    }
-
-    /** {@link #generate(TokenizedBatch, GenerationSettings)} with any model's sessions (e.g. built in memory). */
-    public static long[][] generate(OnnxSeq2SeqModel model, TokenizedBatch batch, GenerationSettings settings) throws Exception {
-        return generate(model, batch, settings, DecodingObserver.NONE);
-    }
-
-    public static long[][] generate(OnnxSeq2SeqModel model, TokenizedBatch batch, GenerationSettings settings,
-            DecodingObserver observer) throws Exception {
-        SpecialTokens special = SpecialTokens.of(model.config());
-        int copies = settings.numBeams();
-        try (TokenScorer scorer = model.startDecoding(batch.inputIds(), batch.attentionMask(), copies)) {
-            return copies == 1
-                    ? GreedySearch.run(scorer, batch.size(), settings, special, observer)
-                    : BeamSearch.run(scorer, batch.size(), settings, special, observer);
+    /** Generated ids per input of a batch (after the decoder start, up to and including EOS). */
+    public long[][] generate(TokenizedBatch batch, DecodingSettings decoding, DecodingObserver observer) throws OrtException {
+        SpecialTokens special = SpecialTokens.of(config);
+        try (TokenScorer scorer = model.startDecoding(batch.inputIds(), batch.attentionMask(), decoding.numBeams())) {
+            return decoding.numBeams() == 1
+                    ? GreedySearch.run(scorer, batch.size(), decoding, special, observer)
+                    : BeamSearch.run(scorer, batch.size(), decoding, special, observer);
         }
     }
 
     @Override
     public void close() throws OrtException {
-        tokenizer.close();
-        model.close();
+        NativeResources.closeAll(tokenizer, model);
     }
 }

@@ -8,21 +8,29 @@ package dev.summarizer.generate;
 public final class TextValidation {
     private TextValidation() {}
 
+    /** @throws InvalidTextException when {@link #problem} finds one */
     public static void check(String text) {
+        String problem = problem(text);
+        if (problem != null) {
+            throw new InvalidTextException(problem);
+        }
+    }
+
+    /** What is wrong with {@code text}, in one line, or null when it can be summarized. */
+    public static String problem(String text) {
         if (text == null || text.isBlank()) {
-            throw new InvalidTextException("text is empty");
+            return "text is empty";
         }
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                throw new InvalidTextException(String.format(
-                        "text is not valid Unicode: unpaired surrogate U+%04X at character %d", (int) c, i));
+                return String.format("text is not valid Unicode: unpaired surrogate U+%04X at character %d", (int) c, i);
             } else if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
-                throw new InvalidTextException(String.format(
-                        "text contains the control character U+%04X at character %d", (int) c, i));
+                return String.format("text contains the control character U+%04X at character %d", (int) c, i);
             }
         }
+        return null;
     }
 }

@@ -1,5 +1,7 @@
 package dev.summarizer.generate;
 
+import ai.onnxruntime.OrtException;
+
 /**
  * The decoder as a step function for the search algorithms: feed one token per row and get what the next
  * token could be. Rows carry their own key/value cache; beam search may continue a row from another row's
@@ -8,7 +10,7 @@ package dev.summarizer.generate;
  */
 public interface TokenScorer extends AutoCloseable {
     /** Next-token logits of every row; valid until the next call. */
-    Logits next(long[] tokens, int[] parents) throws Exception;
+    Logits next(long[] tokens, int[] parents) throws OrtException;
 
     /**
      * The {@code k} best continuations of each input over its {@code beams} consecutive rows, scored as
@@ -16,11 +18,11 @@ public interface TokenScorer extends AutoCloseable {
      * {@code banned} (row, token) pairs at minus infinity. Best first; equal scores keep row-major order.
      */
     Continuations bestContinuations(long[] tokens, int[] parents, float[] runningScores, long[][] banned, int beams, int k)
-            throws Exception;
+            throws OrtException;
 
     /** Per input, the chosen continuations: score, beam within the input, token; {@code [inputs][k]} each. */
     record Continuations(float[][] scores, int[][] beams, int[][] tokens) {}
 
     @Override
-    void close() throws Exception;
+    void close() throws OrtException;
 }

@@ -1,5 +1,6 @@
 package dev.summarizer.model;
 
+import dev.summarizer.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -15,7 +16,7 @@ public record ModelFolder(Path dir) {
     public static final String GENERATION_CONFIG = "generation_config.json";
     public static final String WEIGHTS = "model.safetensors";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     /** Opens an existing folder; a missing folder or config.json is reported in one line. */
     public static ModelFolder open(Path dir) {

@@ -1,5 +1,6 @@
 package dev.summarizer.model;
 
+import dev.summarizer.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -22,7 +23,7 @@ import java.util.Map;
  * to float32); F32 is written.
  */
 public final class Safetensors {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final long MAX_HEADER_BYTES = 100L << 20;
 
     private Safetensors() {}

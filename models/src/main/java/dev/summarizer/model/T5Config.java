@@ -1,5 +1,6 @@
 package dev.summarizer.model;
 
+import dev.summarizer.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,7 +41,7 @@ public record T5Config(
         int decoderStartTokenId,
         ObjectNode json) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final Set<String> SUPPORTED_MODEL_TYPES = Set.of("t5", "mt5");
 
     /** Width of the concatenated attention heads, {@code num_heads * d_kv} (not always d_model). */

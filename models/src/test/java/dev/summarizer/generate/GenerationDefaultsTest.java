@@ -39,7 +39,8 @@ class GenerationDefaultsTest {
                 Files.writeString(folder.resolve(ModelFolder.GENERATION_CONFIG), c.get("generation_config").toString());
             }
             ModelFolder model = ModelFolder.open(folder);
-            GenerationSettings s = GenerationDefaults.of(model, model.readConfig());
+            GenerationSettings settings = GenerationDefaults.of(model, model.readConfig());
+            DecodingSettings s = settings.decoding();
             JsonNode e = c.get("expected");
             String what = c.get("case").asText();
             assertEquals(e.get("max_new_tokens").asInt(), s.maxNewTokens(), what + ": max_new_tokens");
@@ -48,7 +49,7 @@ class GenerationDefaultsTest {
             assertEquals(e.get("length_penalty").asDouble(), s.lengthPenalty(), 0, what + ": length_penalty");
             assertEquals(e.get("no_repeat_ngram_size").asInt(), s.noRepeatNgramSize(), what + ": no_repeat_ngram_size");
             assertEquals(EarlyStopping.parse(e.get("early_stopping").asText()), s.earlyStopping(), what + ": early_stopping");
-            assertEquals(e.get("prefix").asText(), s.prefix(), what + ": prefix");
+            assertEquals(e.get("prefix").asText(), settings.source().prefix(), what + ": prefix");
         }
     }
 }

@@ -90,7 +90,7 @@ class GenerationParityTest {
         JsonNode fixture = fixture(arch);
         JsonNode result = fixture.get("results").get(setting);
         OnnxSeq2SeqModel model = MODELS.get(arch + "/" + mode);
-        GenerationSettings settings = GenerationDefaults.fromJson(result.get("settings"), setting);
+        DecodingSettings settings = GenerationDefaults.fromJson(result.get("settings"), setting).decoding();
         long[][] ids = Fixtures.longMatrix(fixture.get("input_ids"));
         long[][] mask = Fixtures.longMatrix(fixture.get("attention_mask"));
 
@@ -109,7 +109,7 @@ class GenerationParityTest {
         }
     }
 
-    private static long[][] generate(OnnxSeq2SeqModel model, GenerationSettings settings, long[][] ids, long[][] mask)
+    private static long[][] generate(OnnxSeq2SeqModel model, DecodingSettings settings, long[][] ids, long[][] mask)
             throws Exception {
         SpecialTokens special = SpecialTokens.of(model.config());
         try (TokenScorer scorer = model.startDecoding(ids, mask, settings.numBeams())) {

@@ -26,7 +26,7 @@ class ModelTokenizerTest {
             for (String line : Files.readAllLines(cases)) {
                 JsonNode c = json.readTree(line);
                 String name = c.get("name").asText();
-                ModelTokenizer.Encoded e = tokenizer.encode(c.get("text").asText(), 100_000);
+                EncoderInput e = tokenizer.encode(c.get("text").asText(), 100_000);
                 assertArrayEquals(Fixtures.longs(c.get("ids")), e.ids(), name);
                 assertFalse(e.truncated(), name);
                 assertEquals(c.get("decoded").asText(), tokenizer.decodeWithSpecialTokens(e.ids()), name);
@@ -41,7 +41,7 @@ class ModelTokenizerTest {
         try (ModelTokenizer tokenizer = ModelTokenizer.open(Fixtures.shared("t5/tokenizer.json"))) {
             String text = "The company was founded in 2016. ".repeat(10);
             long[] full = tokenizer.encode(text, 100_000).ids();
-            ModelTokenizer.Encoded cut = tokenizer.encode(text, 16);
+            EncoderInput cut = tokenizer.encode(text, 16);
             assertTrue(cut.truncated());
             assertEquals(full.length, cut.tokenCount());
             assertEquals(16, cut.ids().length);
@@ -53,11 +53,12 @@ class ModelTokenizerTest {
     @Test
     void batchesArePaddedOnTheRight() {
         try (ModelTokenizer tokenizer = ModelTokenizer.open(Fixtures.shared("t5/tokenizer.json"))) {
-            TokenizedBatch batch = tokenizer.encodeBatch(List.of("How are you doing?", "Hello World"), 512, 0);
+            List<EncoderInput> inputs = List.of(tokenizer.encode("How are you doing?", 512), tokenizer.encode("Hello World", 512));
+            TokenizedBatch batch = TokenizedBatch.of(inputs, 0);
             assertArrayEquals(new long[] {571, 33, 25, 692, 58, 1}, batch.inputIds()[0]);
             assertArrayEquals(new long[] {8774, 1150, 1, 0, 0, 0}, batch.inputIds()[1]);
             assertArrayEquals(new long[] {1, 1, 1, 0, 0, 0}, batch.attentionMask()[1]);
-            assertArrayEquals(new int[] {6, 3}, batch.tokenCounts());
+            assertArrayEquals(new int[] {6, 3}, inputs.stream().mapToInt(EncoderInput::tokenCount).toArray());
             assertEquals("Hello World", tokenizer.decode(batch.inputIds()[1]));
         }
     }

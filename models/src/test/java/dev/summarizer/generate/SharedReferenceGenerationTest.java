@@ -35,8 +35,7 @@ class SharedReferenceGenerationTest {
             for (String setting : List.of("greedy", "beam4_lp2_nrng3_early", "beam3_min8_lp0.6")) {
                 JsonNode expected = generate.get(setting);
                 GenerationSettings s = GenerationDefaults.fromJson(expected.get("settings"), setting);
-                s = new GenerationSettings(s.maxNewTokens(), s.minNewTokens(), s.numBeams(), s.lengthPenalty(),
-                        s.earlyStopping(), s.noRepeatNgramSize(), "", maxSource);
+                s = s.withSource(new SourceSettings("", maxSource));
                 List<Summary> summaries = summarizer.summarize(texts, s);
                 for (int i = 0; i < texts.size(); i++) {
                     assertArrayEquals(Fixtures.longs(expected.get("token_ids").get(i)), summaries.get(i).tokenIds(),

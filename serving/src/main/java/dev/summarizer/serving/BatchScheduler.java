@@ -1,7 +1,8 @@
 package dev.summarizer.serving;
 
 import dev.summarizer.generate.DecodingObserver;
-import dev.summarizer.generate.GenerationSettings;
+import dev.summarizer.generate.DecodingSettings;
+import dev.summarizer.generate.EncoderInput;
 import dev.summarizer.generate.Summarizer;
 import dev.summarizer.generate.Summary;
 import java.util.ArrayDeque;
@@ -13,24 +14,24 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Dynamic batching: requests wait in a bounded queue; one worker takes the oldest and, for up to
- * {@code maxWaitMillis}, adds later ones that decode alike (same settings but the prefix, which is applied per
- * text) until {@code maxBatchSize} texts, then summarizes them together. ONNX Runtime already uses every core
+ * {@code maxWaitMillis}, adds later ones that decode alike (the same decoding settings; each text was prepared with
+ * its own request's source settings) until {@code maxBatchSize} texts, then summarizes them together. ONNX Runtime already uses every core
  * on one batch, so one worker runs at a time. A batch stops early when every request in it has been given up
  * (timed out, or its client left).
  */
 final class BatchScheduler implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BatchScheduler.class);
 
-    /** One request in the queue: prefixed texts, settings without a prefix, and where its answer goes. */
+    /** One request in the queue: its texts ready for the encoder, how to decode them, and where the answer goes. */
     static final class Pending {
-        final List<String> texts;
-        final GenerationSettings settings;
+        final List<EncoderInput> texts;
+        final DecodingSettings decoding;
         final DecodingObserver stream;
         final CompletableFuture<List<Summary>> result = new CompletableFuture<>();
 
-        Pending(List<String> texts, GenerationSettings settings, DecodingObserver stream) {
+        Pending(List<EncoderInput> texts, DecodingSettings decoding, DecodingObserver stream) {
             this.texts = texts;
-            this.settings = settings;
+            this.decoding = decoding;
             this.stream = stream;
         }
 
@@ -52,6 +53,10 @@ final class BatchScheduler implements AutoCloseable {
     private final Thread worker;
     private boolean closed;
     private int running;
+    /** Tests: called before every decoding step with the batch's requests, on the worker thread. */
+    volatile java.util.function.Consumer<List<Pending>> beforeStep = batch -> {};
+    /** The batch being decoded, if any: what a shutdown past its timeout gives up. */
+    private List<Pending> current = List.of();
 
     BatchScheduler(Summarizer summarizer, int maxBatchSize, long maxWaitMillis, int capacity, ServerMetrics metrics) {
         this.summarizer = summarizer;
@@ -78,10 +83,6 @@ final class BatchScheduler implements AutoCloseable {
         return request.result;
     }
 
-    synchronized int queueDepth() {
-        return queue.size();
-    }
-
     synchronized boolean busy() {
         return running > 0 || !queue.isEmpty();
     }
@@ -102,6 +103,7 @@ final class BatchScheduler implements AutoCloseable {
             } finally {
                 synchronized (this) {
                     running = 0;
+                    current = List.of();
                     notifyAll();
                 }
             }
@@ -137,7 +139,7 @@ final class BatchScheduler implements AutoCloseable {
                 Pending p = it.next();
                 if (p.givenUp()) {
                     it.remove();
-                } else if (p.stream == null && p.settings.decodesLike(first.settings) && texts + p.texts.size() <= maxBatchSize) {
+                } else if (p.stream == null && p.decoding.equals(first.decoding) && texts + p.texts.size() <= maxBatchSize) {
                     it.remove();
                     batch.add(p);
                     texts += p.texts.size();
@@ -152,25 +154,35 @@ final class BatchScheduler implements AutoCloseable {
         }
         metrics.queueDepth(queue.size());
         running = batch.size();
+        current = batch;
         lastBatchTexts = texts;
         return batch;
     }
 
     private void run(List<Pending> batch) {
-        List<String> texts = new ArrayList<>();
+        List<EncoderInput> texts = new ArrayList<>();
         for (Pending p : batch) {
             texts.addAll(p.texts);
         }
-        DecodingObserver observer = batch.size() == 1 && batch.get(0).stream != null ? batch.get(0).stream
-                : new DecodingObserver() {
-                    @Override
-                    public boolean cancelled() {
-                        return batch.stream().allMatch(Pending::givenUp);
-                    }
-                };
+        DecodingObserver stream = batch.size() == 1 ? batch.get(0).stream : null;
+        DecodingObserver observer = new DecodingObserver() {
+            @Override
+            public void onStep(long[] tokens, boolean[] finished) {
+                if (stream != null) {
+                    stream.onStep(tokens, finished);
+                }
+            }
+
+            @Override
+            public boolean cancelled() {
+                beforeStep.accept(batch);
+                return batch.stream().allMatch(Pending::givenUp);
+            }
+        };
         long start = System.nanoTime();
+        metrics.decoding(texts.size());
         try {
-            List<Summary> summaries = summarizer.summarize(texts, batch.get(0).settings, observer);
+            List<Summary> summaries = summarizer.summarize(texts, batch.get(0).decoding, observer);
             long tokens = summaries.stream().mapToLong(s -> s.tokenIds().length).sum();
             metrics.batch(texts.size(), tokens, (System.nanoTime() - start) / 1e9);
             int offset = 0;
@@ -184,6 +196,8 @@ final class BatchScheduler implements AutoCloseable {
             batch.forEach(p -> p.result.completeExceptionally(e));
         } catch (Exception | OutOfMemoryError e) {
             batch.forEach(p -> p.result.completeExceptionally(e));
+        } finally {
+            metrics.decoding(0);
         }
     }
 
@@ -202,15 +216,21 @@ final class BatchScheduler implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Stops the worker: what is still queued or decoding (after a drain that timed out) gets 503, which also stops
+     * the running batch at its next step, and the worker thread is joined, so the model it decodes with can be closed
+     * safely afterwards.
+     */
     @Override
     public void close() throws InterruptedException {
-        drain(0);
-        worker.interrupt();
         synchronized (this) {
-            for (Pending p : queue) {
-                p.result.completeExceptionally(new ApiException(503, "shutting_down", "the server is shutting down", null));
-            }
+            closed = true;
+            ApiException shuttingDown = new ApiException(503, "shutting_down", "the server is shutting down", null);
+            queue.forEach(p -> p.result.completeExceptionally(shuttingDown));
+            current.forEach(p -> p.result.completeExceptionally(shuttingDown));
             queue.clear();
+            notifyAll();
         }
+        worker.join();
     }
 }

@@ -1,5 +1,6 @@
 package dev.summarizer.serving;
 
+import dev.summarizer.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,7 +24,7 @@ final class RequestParser {
             "length_penalty", "no_repeat_ngram_size", "early_stopping", "prefix", "max_source_length");
     private static final int MAX_PREFIX_CHARS = 1000;
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = Json.MAPPER;
     private final ServerConfig config;
 
     RequestParser(ServerConfig config) {

@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /** {@code serve}: the HTTP summarization server for an exported model folder. */
 public final class ServeCommand implements Command {
@@ -72,19 +74,32 @@ public final class ServeCommand implements Command {
             }
             System.err.printf("serving %s on http://%s:%d/ (ready in %.1f s; Ctrl-C stops)%n", config.model(), config.host(),
                     server.port(), (System.nanoTime() - start) / 1e9);
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                System.err.println("shutting down: finishing the requests in flight");
-                try {
-                    server.close();
-                } catch (Exception e) {
-                    System.err.println("shutdown: " + e.getMessage());
-                }
-                stopped.countDown();
-            }));
-            stopped.await();
+            awaitStopSignal();
+            System.err.println("shutting down: finishing the requests in flight");
+            server.close();
         }
         return 0;
+    }
+
+    /**
+     * Waits for SIGTERM or SIGINT. The signals are handled here instead of through a shutdown hook: ONNX Runtime closes
+     * its native environment in a shutdown hook of its own, and hooks run in no fixed order, so a request still
+     * decoding during a hook-based drain failed ("Attempt to use DefaultLogger but none has been registered"). Here
+     * the JVM keeps running until the server has drained and the model is closed; only then does it exit. A second
+     * signal stops at once.
+     */
+    private static void awaitStopSignal() throws InterruptedException {
+        CountDownLatch stop = new CountDownLatch(1);
+        SignalHandler handler = signal -> {
+            if (stop.getCount() == 0) {
+                System.err.println("stopping now, without waiting for the requests in flight");
+                Runtime.getRuntime().halt(1);
+            }
+            stop.countDown();
+        };
+        Signal.handle(new Signal("TERM"), handler);
+        Signal.handle(new Signal("INT"), handler);
+        stop.await();
     }
 
     static ServerConfig config(ParsedArgs args) throws IOException {

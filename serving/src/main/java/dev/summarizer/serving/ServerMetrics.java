@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ServerMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicLong queueDepth = new AtomicLong();
+    private final AtomicLong decodingTexts = new AtomicLong();
     private final AtomicLong tokensPerSecond = new AtomicLong();
     private final DistributionSummary batchSizes;
     private final Counter generatedTokens;
@@ -23,6 +24,7 @@ final class ServerMetrics {
 
     ServerMetrics() {
         registry.gauge("summarizer_queue_depth", queueDepth);
+        registry.gauge("summarizer_decoding_texts", decodingTexts);
         registry.gauge("summarizer_tokens_per_second", tokensPerSecond);
         batchSizes = DistributionSummary.builder("summarizer_batch_size")
                 .description("texts decoded together").serviceLevelObjectives(1, 2, 4, 8, 16, 32).register(registry);
@@ -41,6 +43,11 @@ final class ServerMetrics {
 
     void queueDepth(int depth) {
         queueDepth.set(depth);
+    }
+
+    /** Texts in the batch being decoded now; 0 between batches. */
+    void decoding(int texts) {
+        decodingTexts.set(texts);
     }
 
     void batch(int texts, long tokens, double seconds) {

@@ -1,9 +1,14 @@
 package dev.summarizer.serving;
 
+import dev.summarizer.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.summarizer.generate.DecodingObserver;
+import dev.summarizer.generate.DecodingSettings;
+import dev.summarizer.generate.EncoderInput;
 import dev.summarizer.generate.GenerationSettings;
+import dev.summarizer.generate.InvalidTextException;
 import dev.summarizer.generate.InvalidSettingException;
 import dev.summarizer.generate.Summarizer;
 import dev.summarizer.generate.Summary;
@@ -33,7 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SummarizationServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SummarizationServer.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final String REQUEST_START = "summarizer.start";
     private static final java.util.Set<String> ENDPOINTS = java.util.Set.of("/", "/healthz", "/readyz", "/metrics",
             "/openapi.json", "/v1/summarize", "/v1/summarize/stream");
@@ -51,9 +56,8 @@ public final class SummarizationServer implements AutoCloseable {
         this.config = config;
         this.summarizer = summarizer;
         GenerationSettings model = summarizer.defaults();
-        this.defaults = new GenerationSettings(model.maxNewTokens(), model.minNewTokens(), model.numBeams(),
-                model.lengthPenalty(), model.earlyStopping(), model.noRepeatNgramSize(), model.prefix(),
-                Math.min(model.maxSourceLength(), config.maxInputTokens()));
+        this.defaults = model.withSource(model.source().withMaxSourceLength(
+                Math.min(model.source().maxSourceLength(), config.maxInputTokens())));
         this.parser = new RequestParser(config);
         this.scheduler = new BatchScheduler(summarizer, config.maxBatchSize(), config.maxWaitMillis(), config.queueCapacity(), metrics);
         this.app = Javalin.create(javalin -> {
@@ -124,10 +128,10 @@ public final class SummarizationServer implements AutoCloseable {
     private void warmUp() throws Exception {
         String text = "Anna: Are we still meeting at noon?\nBen: Yes, see you at the station.";
         summarizer.summarize(List.of(text), defaults);
-        if (defaults.numBeams() == 1) {
-            GenerationSettings beams = new GenerationSettings(defaults.maxNewTokens(), 0, 2, 1.0, defaults.earlyStopping(), 0,
-                    defaults.prefix(), defaults.maxSourceLength());
-            summarizer.summarize(List.of(text), beams);
+        DecodingSettings d = defaults.decoding();
+        if (d.numBeams() == 1) {
+            summarizer.summarize(List.of(text),
+                    defaults.withDecoding(new DecodingSettings(d.maxNewTokens(), 0, 2, 1.0, d.earlyStopping(), 0)));
         }
     }
 
@@ -142,6 +146,11 @@ public final class SummarizationServer implements AutoCloseable {
     /** Whether a batch is being decoded or requests are waiting. */
     boolean busy() {
         return scheduler.busy();
+    }
+
+    /** Tests: the batch worker, to watch or hold its decoding steps. */
+    BatchScheduler scheduler() {
+        return scheduler;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -159,25 +168,27 @@ public final class SummarizationServer implements AutoCloseable {
         }
     }
 
-    /** Parses, checks lengths, and queues a request; the settings carry no prefix (it is already applied). */
-    private BatchScheduler.Pending prepare(SummarizeRequest request, GenerationSettings settings,
-            dev.summarizer.generate.DecodingObserver stream) {
-        List<String> prefixed = new ArrayList<>();
+    /**
+     * Checks and tokenizes a request's texts here, on the request's thread, so the batch worker only decodes: a long
+     * text costs its own client the time, not everyone queued behind it.
+     */
+    private BatchScheduler.Pending prepare(SummarizeRequest request, GenerationSettings settings, DecodingObserver stream) {
+        List<EncoderInput> inputs = new ArrayList<>();
         for (int i = 0; i < request.texts().size(); i++) {
-            String text = settings.prefix() + request.texts().get(i);
-            if (config.rejectLongInputs()) {
-                int tokens = summarizer.tokenizer().encode(text, Integer.MAX_VALUE).tokenCount();
-                if (tokens > settings.maxSourceLength()) {
-                    throw new ApiException(422, "text_too_long", "the text has " + tokens + " tokens; the limit is "
-                            + settings.maxSourceLength(), request.single() ? "text" : "texts[" + i + "]");
-                }
+            String field = request.single() ? "text" : "texts[" + i + "]";
+            EncoderInput input;
+            try {
+                input = summarizer.prepare(request.texts().get(i), settings.source());
+            } catch (InvalidTextException e) {
+                throw ApiException.badRequest("invalid_text", e.getMessage(), field);
             }
-            prefixed.add(text);
+            if (config.rejectLongInputs() && input.truncated()) {
+                throw new ApiException(422, "text_too_long", "the text has " + input.tokenCount() + " tokens; the limit is "
+                        + settings.source().maxSourceLength(), field);
+            }
+            inputs.add(input);
         }
-        GenerationSettings withoutPrefix = new GenerationSettings(settings.maxNewTokens(), settings.minNewTokens(),
-                settings.numBeams(), settings.lengthPenalty(), settings.earlyStopping(), settings.noRepeatNgramSize(), "",
-                settings.maxSourceLength());
-        return new BatchScheduler.Pending(prefixed, withoutPrefix, stream);
+        return new BatchScheduler.Pending(inputs, settings.decoding(), stream);
     }
 
     private GenerationSettings settings(SummarizeRequest request) {
@@ -246,7 +257,7 @@ public final class SummarizationServer implements AutoCloseable {
             throw ApiException.badRequest("invalid_request", "streaming takes one \"text\"", "texts");
         }
         GenerationSettings settings = settings(request);
-        if (settings.numBeams() != 1) {
+        if (settings.decoding().numBeams() != 1) {
             throw ApiException.badRequest("out_of_range", "streaming decodes greedily: num_beams must be 1", "num_beams");
         }
         StreamingObserver observer = new StreamingObserver(summarizer.tokenizer());
@@ -340,8 +351,9 @@ public final class SummarizationServer implements AutoCloseable {
     }
 
     /**
-     * Graceful shutdown: readiness goes to 503, new requests are refused, queued and running ones finish (up to
-     * the shutdown timeout), then the server stops.
+     * Graceful shutdown, in the order that keeps every answer whole: readiness goes to 503 and new requests are
+     * refused; queued and running batches finish (up to the shutdown timeout); the batch worker is joined; then
+     * Jetty stops, waiting for the handlers still writing their answers. The caller closes the model after this.
      */
     @Override
     public void close() throws Exception {

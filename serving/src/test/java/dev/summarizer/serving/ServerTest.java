@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.summarizer.generate.DecodingSettings;
 import dev.summarizer.generate.GenerationSettings;
 import dev.summarizer.generate.OnnxSeq2SeqModel;
 import dev.summarizer.generate.Summarizer;
@@ -22,6 +23,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CountDownLatch;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -103,7 +106,8 @@ class ServerTest {
 
     private static GenerationSettings greedy(int maxNewTokens) {
         GenerationSettings d = summarizer.defaults();
-        return new GenerationSettings(maxNewTokens, 0, 1, 1.0, d.earlyStopping(), 0, d.prefix(), 512);
+        return new GenerationSettings(d.source().withMaxSourceLength(512),
+                new DecodingSettings(maxNewTokens, 0, 1, 1.0, d.decoding().earlyStopping(), 0));
     }
 
     @Test
@@ -146,8 +150,8 @@ class ServerTest {
         var list = JSON.createObjectNode().put("max_new_tokens", 5).put("num_beams", 2);
         list.putArray("texts").add(DIALOGUE).add("Carl: Is the report done?\nDana: Tomorrow morning.");
         JsonNode many = JSON.readTree(post(server, "/v1/summarize", list.toString()).body());
-        GenerationSettings beams = new GenerationSettings(5, 0, 2, 1.0, summarizer.defaults().earlyStopping(), 0,
-                summarizer.defaults().prefix(), 512);
+        GenerationSettings beams = new GenerationSettings(summarizer.defaults().source().withMaxSourceLength(512),
+                new DecodingSettings(5, 0, 2, 1.0, summarizer.defaults().decoding().earlyStopping(), 0));
         assertEquals(summarizer.summarize(List.of(DIALOGUE), beams).get(0).text(), many.get("summaries").get(0).get("summary").asText());
         assertEquals(summarizer.summarize(List.of("Carl: Is the report done?\nDana: Tomorrow morning."), beams).get(0).text(),
                 many.get("summaries").get(1).get("summary").asText());
@@ -379,6 +383,16 @@ class ServerTest {
     @Test
     void aBatchStopsWhenItsClientHangsUp() throws Exception {
         try (SummarizationServer s = SummarizationServer.start(config(c -> c), summarizer)) {
+            // Decoding waits before its first step until the server has seen the client go (or 30 s pass), so the batch cannot
+            // finish before it is given up, however fast or slow the machine is.
+            CountDownLatch decoding = new CountDownLatch(1);
+            s.scheduler().beforeStep = batch -> {
+                decoding.countDown();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (!batch.stream().allMatch(BatchScheduler.Pending::givenUp) && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+            };
             String body = JSON.createObjectNode().put("text", "Anna: a slow one").put("max_new_tokens", 250)
                     .put("min_new_tokens", 250).put("num_beams", 4).toString();
             try (var socket = new java.net.Socket("127.0.0.1", s.port())) {
@@ -387,22 +401,19 @@ class ServerTest {
                         + body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 out.flush();
-                long queued = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-                while (!s.busy()) {
-                    assertTrue(System.nanoTime() < queued, "the request was never queued");
-                    Thread.sleep(5);
-                }
-                Thread.sleep(200); // decoding has begun
+                assertTrue(decoding.await(30, TimeUnit.SECONDS), "the request was never decoded");
             }
-            // 250 tokens with 4 beams take far longer than this; the stopped batch frees the worker at once.
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             String scrape = get(s, "/metrics").body();
-            while (metric(scrape, "summarizer_batches_stopped_total") < 1 && System.nanoTime() < deadline) {
+            String hungUp = "summarizer_http_requests_total{endpoint=\"/v1/summarize\",status=\"499\"}";
+            while ((metric(scrape, "summarizer_batches_stopped_total") < 1 || metric(scrape, hungUp) < 1 || s.busy())
+                    && System.nanoTime() < deadline) {
                 Thread.sleep(50);
                 scrape = get(s, "/metrics").body();
             }
+            s.scheduler().beforeStep = batch -> {};
             assertEquals(1.0, metric(scrape, "summarizer_batches_stopped_total"), scrape);
-            assertEquals(1.0, metric(scrape, "summarizer_http_requests_total{endpoint=\"/v1/summarize\",status=\"499\"}"), scrape);
+            assertEquals(1.0, metric(scrape, hungUp), scrape);
             assertFalse(s.busy());
             assertEquals(200, post(s, "/v1/summarize", "{\"text\": \"hi\", \"max_new_tokens\": 2}").statusCode());
         }

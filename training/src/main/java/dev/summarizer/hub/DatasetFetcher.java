@@ -1,5 +1,6 @@
 package dev.summarizer.hub;
 
+import dev.summarizer.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,7 +24,7 @@ public final class DatasetFetcher {
     /** What a fetch did: the repository, the config, the folder, and the rows of each split. */
     public record Result(String repo, String config, Path folder, Map<String, Long> rows) {}
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final HubHttp http;
     private final Progress progress;

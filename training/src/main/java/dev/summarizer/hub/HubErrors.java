@@ -1,5 +1,6 @@
 package dev.summarizer.hub;
 
+import dev.summarizer.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -16,7 +17,7 @@ import java.nio.charset.StandardCharsets;
  * anonymous caller may not see, so that private names do not leak.
  */
 final class HubErrors {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final int MAX_BODY = 64 * 1024;
     private static final int MAX_MESSAGE = 240;
 

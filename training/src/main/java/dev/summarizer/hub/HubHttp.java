@@ -1,5 +1,6 @@
 package dev.summarizer.hub;
 
+import dev.summarizer.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,7 +28,7 @@ import java.util.Objects;
  */
 public final class HubHttp {
     private static final int MAX_REDIRECTS = 10;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final HttpClient client;
     private final HubSettings settings;

@@ -1,5 +1,6 @@
 package dev.summarizer.hub;
 
+import dev.summarizer.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.summarizer.model.StagingDirectory;
@@ -27,7 +28,7 @@ public final class ModelFetcher {
     /** What a fetch did: the repository and commit, the folder, how many files and bytes it holds. */
     public record Result(String repo, String commit, Path folder, int files, long bytes, boolean alreadyThere) {}
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final HubHttp http;
     private final Progress progress;

@@ -1,5 +1,6 @@
 package dev.summarizer.serving.bench;
 
+import dev.summarizer.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -28,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * e.g. {@code LoadTest http://127.0.0.1:8080 rows.jsonl 16 60 '{"num_beams": 1, "max_new_tokens": 64}'}
  */
 public final class LoadTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private LoadTest() {}
 

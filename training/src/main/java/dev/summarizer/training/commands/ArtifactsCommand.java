@@ -1,5 +1,6 @@
 package dev.summarizer.training.commands;
 
+import dev.summarizer.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.summarizer.training.artifacts.AdamWSettings;
@@ -75,7 +76,7 @@ public final class ArtifactsCommand implements Command {
                 args.doubleValue("weight-decay", 0, 1));
         long seed = args.longValue("seed");
 
-        ObjectNode settings = new ObjectMapper().createObjectNode();
+        ObjectNode settings = Json.MAPPER.createObjectNode();
         settings.put("dropout", dropout);
         settings.put("label_smoothing_factor", smoothing);
         settings.put("weight_decay", adamW.weightDecay());
@@ -91,7 +92,7 @@ public final class ArtifactsCommand implements Command {
                     staging.resolve(ArtifactNames.TRAINING_MODEL));
             OnnxModelWriter.write(TrainingGraphs.eval(config, weights.layout(), smoothing), staging.resolve(ArtifactNames.EVAL_MODEL));
             OnnxModelWriter.write(OptimizerGraph.adamW(weights.layout(), adamW), staging.resolve(ArtifactNames.OPTIMIZER_MODEL));
-            ObjectNode state = new ObjectMapper().createObjectNode();
+            ObjectNode state = Json.MAPPER.createObjectNode();
             state.set("artifact_settings", settings);
             TrainingCheckpoint.writeInitial(staging.resolve(ArtifactNames.CHECKPOINT), weights, state);
             staging.commit();

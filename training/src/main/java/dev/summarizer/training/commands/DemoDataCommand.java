@@ -1,5 +1,6 @@
 package dev.summarizer.training.commands;
 
+import dev.summarizer.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.summarizer.cli.Command;
@@ -21,7 +22,7 @@ import java.util.List;
  * so that the demo needs nothing from the network.
  */
 public final class DemoDataCommand implements Command {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     /** The prefix the trainer puts before each dialogue; its words belong in the vocabulary too. */
     private static final String SOURCE_PREFIX = "summarize: ";
 

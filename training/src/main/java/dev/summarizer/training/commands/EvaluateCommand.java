@@ -1,5 +1,6 @@
 package dev.summarizer.training.commands;
 
+import dev.summarizer.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.summarizer.cli.Command;
@@ -93,7 +94,7 @@ public final class EvaluateCommand implements Command {
             }
         }
         RougeMeans means = new RougeScorer(true, true).corpus(predictions, references);
-        ObjectNode result = new ObjectMapper().createObjectNode();
+        ObjectNode result = Json.MAPPER.createObjectNode();
         means.byName().forEach(result::put);
         result.put("gen_len", (double) tokens / predictions.size());
         result.put("samples", predictions.size());

@@ -1,5 +1,6 @@
 package dev.summarizer.training.commands;
 
+import dev.summarizer.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.summarizer.cli.Command;
@@ -19,7 +20,7 @@ import java.util.Map;
 
 /** {@code rouge}: mean ROUGE F-measures of predictions against references, as rouge_score computes them. */
 public final class RougeCommand implements Command {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     @Override
     public String name() {

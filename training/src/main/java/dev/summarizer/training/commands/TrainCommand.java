@@ -5,6 +5,7 @@ import dev.summarizer.cli.GenerationFlags;
 import dev.summarizer.cli.Options;
 import dev.summarizer.cli.ParsedArgs;
 import dev.summarizer.cli.UsageException;
+import dev.summarizer.generate.SourceSettings;
 import dev.summarizer.training.session.LearningRateSchedule;
 import dev.summarizer.training.train.Trainer;
 import dev.summarizer.training.train.TrainingArguments;
@@ -98,7 +99,8 @@ public final class TrainCommand implements Command {
             return 130;
         }
         System.out.printf("trained %d steps; final model: %s%s%n", result.steps(), result.finalModel(),
-                result.bestMetric() != null ? String.format(" (best %s %.4f)", args.metricForBestModel(), result.bestMetric()) : "");
+                result.bestMetric() != null
+                        ? String.format(" (best %s %.4f)", args.evaluation().metricForBestModel(), result.bestMetric()) : "");
         return 0;
     }
 
@@ -124,30 +126,32 @@ public final class TrainCommand implements Command {
         String metric = a.required("metric-for-best-model");
         boolean greater = a.has("greater-is-better") ? a.bool("greater-is-better") : !metric.endsWith("loss");
         int maxTarget = a.intValue("max-target-length", 2, 100_000);
-        Path resume = a.path("resume-from-checkpoint");
-        return new TrainingArguments(
-                a.requiredPath("model"), a.requiredPath("train"), a.path("validation"), a.requiredPath("output-dir"),
-                a.flag("overwrite-output-dir"),
+        TrainingArguments.Data data = new TrainingArguments.Data(
+                a.requiredPath("train"), a.path("validation"), a.string("text-column"), a.string("summary-column"),
+                new SourceSettings(a.string("source-prefix"), a.intValue("max-source-length", 2, 100_000)), maxTarget,
+                a.intValue("per-device-train-batch-size", 1, 65_536), a.intValue("gradient-accumulation-steps", 1, 65_536),
+                a.bool("shuffle"), a.flag("group-by-length"),
+                a.intValue("max-train-samples", 0, Integer.MAX_VALUE), a.intValue("max-eval-samples", 0, Integer.MAX_VALUE));
+        TrainingArguments.Optimizer optimizer = new TrainingArguments.Optimizer(
                 a.doubleValue("learning-rate", 0, 10), a.doubleValue("weight-decay", 0, 10),
                 a.doubleValue("adam-beta1", 0, 0.999999), a.doubleValue("adam-beta2", 0, 0.999999),
-                a.doubleValue("adam-epsilon", 0, 1), a.doubleValue("max-grad-norm", 0, 1e9),
-                a.intValue("warmup-steps", 0, Integer.MAX_VALUE), a.doubleValue("warmup-ratio", 0, 1), kind,
-                a.doubleValue("num-train-epochs", 0, 1e6), a.longValue("max-steps"),
-                a.intValue("per-device-train-batch-size", 1, 65_536), a.intValue("per-device-eval-batch-size", 1, 65_536),
-                a.intValue("gradient-accumulation-steps", 1, 65_536),
-                a.intValue("eval-steps", 0, Integer.MAX_VALUE), a.intValue("save-steps", 0, Integer.MAX_VALUE),
-                a.intValue("save-total-limit", 0, 1_000_000), a.intValue("early-stopping-patience", 0, 1_000_000),
-                metric, greater, a.flag("load-best-model-at-end"),
-                a.intValue("logging-steps", 1, Integer.MAX_VALUE), a.longValue("seed"),
-                a.has("dropout") ? a.doubleValue("dropout", 0, 0.99) : null,
-                a.doubleValue("label-smoothing-factor", 0, 0.99), a.string("source-prefix"),
-                a.intValue("max-source-length", 2, 100_000), maxTarget,
-                a.string("text-column"), a.string("summary-column"), a.bool("shuffle"), a.flag("group-by-length"),
-                GenerationFlags.device(a), GenerationFlags.threads(a),
-                a.intValue("max-train-samples", 0, Integer.MAX_VALUE), a.intValue("max-eval-samples", 0, Integer.MAX_VALUE),
+                a.doubleValue("adam-epsilon", 0, 1), a.doubleValue("max-grad-norm", 0, 1e9));
+        TrainingArguments.Schedule schedule = new TrainingArguments.Schedule(kind,
+                a.intValue("warmup-steps", 0, Integer.MAX_VALUE), a.doubleValue("warmup-ratio", 0, 1),
+                a.doubleValue("num-train-epochs", 0, 1e6), a.longValue("max-steps"));
+        TrainingArguments.Evaluation evaluation = new TrainingArguments.Evaluation(
+                a.intValue("eval-steps", 0, Integer.MAX_VALUE), a.intValue("per-device-eval-batch-size", 1, 65_536),
+                metric, greater, a.intValue("early-stopping-patience", 0, 1_000_000),
                 a.intValue("generation-eval-samples", 0, Integer.MAX_VALUE),
                 a.has("generation-max-length") ? a.intValue("generation-max-length", 1, 100_000) : maxTarget,
-                a.intValue("generation-num-beams", 1, 64),
-                resume);
+                a.intValue("generation-num-beams", 1, 64));
+        TrainingArguments.Checkpointing checkpointing = new TrainingArguments.Checkpointing(
+                a.requiredPath("output-dir"), a.flag("overwrite-output-dir"),
+                a.intValue("save-steps", 0, Integer.MAX_VALUE), a.intValue("save-total-limit", 0, 1_000_000),
+                a.flag("load-best-model-at-end"), a.path("resume-from-checkpoint"));
+        return new TrainingArguments(a.requiredPath("model"), data, optimizer, schedule, evaluation, checkpointing,
+                a.intValue("logging-steps", 1, Integer.MAX_VALUE), a.longValue("seed"),
+                a.has("dropout") ? a.doubleValue("dropout", 0, 0.99) : null,
+                a.doubleValue("label-smoothing-factor", 0, 0.99), GenerationFlags.device(a), GenerationFlags.threads(a));
     }
 }

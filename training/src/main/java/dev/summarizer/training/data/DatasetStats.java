@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * What reading a dataset file kept and skipped. Every row read is either kept or counted under exactly one
  * reason: its text or all of its summaries missing (absent or null), else its text blank, else all of its
- * summaries blank.
+ * summaries blank, else its text or a summary not clean text (control characters such as NUL or escape, or broken
+ * Unicode: what summarize and the server refuse).
  *
  * @param referencesDropped blank or missing references left out of rows that kept at least one
  */
@@ -18,6 +19,7 @@ public record DatasetStats(
         Skipped missingField,
         Skipped emptyText,
         Skipped emptySummary,
+        Skipped invalidText,
         long referencesDropped) {
 
     /** How many rows were skipped for one reason, and the line of the first (0 when none). */
@@ -30,7 +32,7 @@ public record DatasetStats(
     }
 
     public long rowsSkipped() {
-        return missingField.rows() + emptyText.rows() + emptySummary.rows();
+        return missingField.rows() + emptyText.rows() + emptySummary.rows() + invalidText.rows();
     }
 
     /** One line for the log, e.g. {@code train.jsonl: 14732 rows, 14731 kept; skipped 1 with empty text (line 6055)}. */
@@ -40,6 +42,7 @@ public record DatasetStats(
         addSkip(skips, missingField, "a missing field");
         addSkip(skips, emptyText, "empty text");
         addSkip(skips, emptySummary, "an empty summary");
+        addSkip(skips, invalidText, "control characters or broken Unicode");
         if (!skips.isEmpty()) {
             sb.append("; skipped ").append(String.join(", ", skips));
         }

@@ -2,6 +2,7 @@ package dev.summarizer.training.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import dev.summarizer.generate.TextValidation;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -26,6 +27,7 @@ public final class ExampleReader implements Iterator<SummarizationExample>, Auto
     private DatasetStats.Skipped missingField = DatasetStats.Skipped.NONE;
     private DatasetStats.Skipped emptyText = DatasetStats.Skipped.NONE;
     private DatasetStats.Skipped emptySummary = DatasetStats.Skipped.NONE;
+    private DatasetStats.Skipped invalidText = DatasetStats.Skipped.NONE;
 
     private ExampleReader(Path file, RowReader rows, Columns columns) {
         this.file = file;
@@ -56,7 +58,7 @@ public final class ExampleReader implements Iterator<SummarizationExample>, Auto
 
     /** The counts so far; final once {@link #hasNext()} has returned false. */
     public DatasetStats stats() {
-        return new DatasetStats(file, rowsRead, rowsKept, missingField, emptyText, emptySummary, referencesDropped);
+        return new DatasetStats(file, rowsRead, rowsKept, missingField, emptyText, emptySummary, invalidText, referencesDropped);
     }
 
     @Override
@@ -115,6 +117,9 @@ public final class ExampleReader implements Iterator<SummarizationExample>, Auto
             emptyText = emptyText.plus(row.line());
         } else if (references.isEmpty()) {
             emptySummary = emptySummary.plus(row.line());
+        } else if (TextValidation.problem(text) != null || references.stream().anyMatch(r -> TextValidation.problem(r) != null)) {
+            // What summarize and the server refuse (NUL, escape, broken surrogates) is not trained on either.
+            invalidText = invalidText.plus(row.line());
         } else {
             rowsKept++;
             referencesDropped += referencesWanted - references.size();
@@ -130,7 +135,7 @@ public final class ExampleReader implements Iterator<SummarizationExample>, Auto
             return null;
         }
         if (!value.isValueNode()) {
-            throw new DatasetException(row.where() + ": column \"" + column + "\" holds " + Json.kind(value)
+            throw new DatasetException(row.where() + ": column \"" + column + "\" holds " + JsonReading.kind(value)
                     + ", not text");
         }
         return value.asText();
@@ -149,7 +154,7 @@ public final class ExampleReader implements Iterator<SummarizationExample>, Auto
                 each.add(element.asText());
             } else {
                 throw new DatasetException(row.where() + ": column \"" + column + "\" holds an array with "
-                        + Json.kind(element) + " in it, not texts");
+                        + JsonReading.kind(element) + " in it, not texts");
             }
         }
         return each;

@@ -17,7 +17,7 @@ final class JsonArrayRowReader extends PeekingRowReader {
 
     JsonArrayRowReader(Path file) throws IOException {
         this.file = file;
-        this.parser = Json.MAPPER.createParser(TextFiles.open(file));
+        this.parser = JsonReading.MAPPER.createParser(TextFiles.open(file));
     }
 
     @Override
@@ -31,7 +31,7 @@ final class JsonArrayRowReader extends PeekingRowReader {
                 }
                 if (first != JsonToken.START_ARRAY) {
                     throw new DatasetException(file + ":" + line() + ": expected a JSON array of objects, found "
-                            + Json.kind(first));
+                            + JsonReading.kind(first));
                 }
             }
             JsonToken token = parser.nextToken();
@@ -44,14 +44,14 @@ final class JsonArrayRowReader extends PeekingRowReader {
             }
             if (token != JsonToken.START_OBJECT) {
                 throw new DatasetException(file + ":" + line() + ": expected an object for each row, found "
-                        + Json.kind(token));
+                        + JsonReading.kind(token));
             }
             long line = line();
-            return new Row(file, line, (ObjectNode) Json.MAPPER.readTree(parser));
+            return new Row(file, line, (ObjectNode) JsonReading.MAPPER.readTree(parser));
         } catch (CharacterCodingException e) {
             throw TextFiles.notUtf8(file);
         } catch (JsonProcessingException e) {
-            throw Json.notValid(file, e);
+            throw JsonReading.notValid(file, e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

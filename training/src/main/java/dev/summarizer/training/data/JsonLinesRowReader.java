@@ -35,16 +35,16 @@ final class JsonLinesRowReader extends PeekingRowReader {
         } while (text.isBlank());
         JsonNode node;
         try {
-            node = Json.WHOLE_TEXT.readTree(text);
+            node = JsonReading.WHOLE_TEXT.readTree(text);
         } catch (JsonProcessingException e) {
             if (detected && !sawRow) {
                 throw new DatasetException(file + ":" + line + ": neither a JSON array of objects nor one JSON object"
                         + " per line (the first line is not a whole JSON object)");
             }
-            throw Json.notValid(file, line, e);
+            throw JsonReading.notValid(file, line, e);
         }
         if (!(node instanceof ObjectNode object)) {
-            throw new DatasetException(file + ":" + line + ": expected a JSON object, found " + Json.kind(node));
+            throw new DatasetException(file + ":" + line + ": expected a JSON object, found " + JsonReading.kind(node));
         }
         sawRow = true;
         return new Row(file, line, object);

@@ -1,5 +1,6 @@
 package dev.summarizer.training.demo;
 
+import dev.summarizer.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,7 +25,7 @@ public final class CorpusTokenizer {
     static final List<String> SPECIAL_TOKENS = List.of("<pad>", "</s>", "<unk>");
     /** How much less likely than the rarest corpus piece a single fallback character is, in nats. */
     private static final double FALLBACK_PENALTY = 10.0;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final Map<String, Integer> counts = new LinkedHashMap<>();
 

@@ -1,5 +1,6 @@
 package dev.summarizer.training.session;
 
+import dev.summarizer.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,7 +22,8 @@ import java.util.Map;
 /**
  * A training checkpoint folder: {@code config.json} and {@code model.safetensors} (a model folder's, so the
  * parameters load anywhere), {@code optimizer.safetensors} with AdamW's moments ({@code exp_avg.<name>},
- * {@code exp_avg_sq.<name>}), and {@code trainer_state.json} with the step and whatever the trainer records.
+ * {@code exp_avg_sq.<name>}), and {@code trainer_state.json} with the step ({@code global_step}) and whatever the
+ * trainer records.
  * Written beside its target and renamed into place, so a failure leaves the previous checkpoint intact.
  */
 public record TrainingCheckpoint(Path dir, T5Weights weights, Map<String, FloatTensor> firstMoments,
@@ -29,13 +31,21 @@ public record TrainingCheckpoint(Path dir, T5Weights weights, Map<String, FloatT
 
     public static final String OPTIMIZER = "optimizer.safetensors";
     public static final String TRAINER_STATE = "trainer_state.json";
+    /** The optimizer steps taken, under transformers' name for it in trainer_state.json. */
+    public static final String GLOBAL_STEP = "global_step";
     private static final String FIRST = "exp_avg.";
     private static final String SECOND = "exp_avg_sq.";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
-    static void write(Path dir, T5Config config, T5ParameterLayout layout, TensorBuffers params, TensorBuffers first,
-            TensorBuffers second, long step, ObjectNode trainerState) throws IOException {
-        write(dir, config, layout, params.forWriting(""), first.forWriting(FIRST), second.forWriting(SECOND), step, trainerState);
+    /** More files a caller puts into the checkpoint folder before it is moved into place (tokenizer, arguments). */
+    @FunctionalInterface
+    public interface Extras {
+        void writeInto(Path staging) throws IOException;
+    }
+
+    static void write(Path dir, T5Config config, TensorBuffers params, TensorBuffers first, TensorBuffers second, long step,
+            ObjectNode trainerState, Extras extras) throws IOException {
+        write(dir, config, params.forWriting(""), first.forWriting(FIRST), second.forWriting(SECOND), step, trainerState, extras);
     }
 
     /** The checkpoint a training run starts from: the model's parameters, zero moments, step 0. */
@@ -51,12 +61,12 @@ public record TrainingCheckpoint(Path dir, T5Weights weights, Map<String, FloatT
             first.put(FIRST + spec.name(), zeros);
             second.put(SECOND + spec.name(), zeros);
         }
-        write(dir, weights.config(), weights.layout(), params, first, second, 0, trainerState);
+        write(dir, weights.config(), params, first, second, 0, trainerState, staging -> {});
     }
 
-    private static void write(Path dir, T5Config config, T5ParameterLayout layout, Map<String, Safetensors.Buffer> params,
+    private static void write(Path dir, T5Config config, Map<String, Safetensors.Buffer> params,
             Map<String, Safetensors.Buffer> first, Map<String, Safetensors.Buffer> second, long step,
-            ObjectNode trainerState) throws IOException {
+            ObjectNode trainerState, Extras extras) throws IOException {
         try (StagingDirectory staging = StagingDirectory.forTarget(dir)) {
             Files.writeString(staging.resolve(ModelFolder.CONFIG), ModelFolder.pretty(config.json()));
             Safetensors.writeBuffers(staging.resolve(ModelFolder.WEIGHTS), params);
@@ -64,9 +74,9 @@ public record TrainingCheckpoint(Path dir, T5Weights weights, Map<String, FloatT
             moments.putAll(second);
             Safetensors.writeBuffers(staging.resolve(OPTIMIZER), moments);
             ObjectNode state = trainerState != null ? trainerState.deepCopy() : JSON.createObjectNode();
-            state.put("step", step);
-            state.put("separate_lm_head", layout.hasSeparateLmHead());
+            state.put(GLOBAL_STEP, step);
             Files.writeString(staging.resolve(TRAINER_STATE), ModelFolder.pretty(state));
+            extras.writeInto(staging.path());
             staging.commit();
         }
     }
@@ -98,10 +108,10 @@ public record TrainingCheckpoint(Path dir, T5Weights weights, Map<String, FloatT
         } catch (IOException e) {
             throw new ModelFormatException(statePath + ": missing or not valid JSON");
         }
-        if (state == null || !state.path("step").canConvertToLong()) {
-            throw new ModelFormatException(statePath + ": no step");
+        if (state == null || !state.path(GLOBAL_STEP).canConvertToLong()) {
+            throw new ModelFormatException(statePath + ": no " + GLOBAL_STEP);
         }
-        return new TrainingCheckpoint(dir, weights, first, second, state.get("step").asLong(), (ObjectNode) state);
+        return new TrainingCheckpoint(dir, weights, first, second, state.get(GLOBAL_STEP).asLong(), (ObjectNode) state);
     }
 
     private static FloatTensor moment(Path dir, Map<String, FloatTensor> moments, String name, ParameterSpec spec) {

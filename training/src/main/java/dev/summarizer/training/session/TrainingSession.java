@@ -324,7 +324,24 @@ public final class TrainingSession implements AutoCloseable {
 
     /** Writes the parameters, moments and step (plus {@code trainerState}) as a checkpoint folder, atomically. */
     public void saveCheckpoint(Path dir, ObjectNode trainerState) throws IOException {
-        TrainingCheckpoint.write(dir, config, layout, params, firstMoments, secondMoments, step, trainerState);
+        saveCheckpoint(dir, trainerState, staging -> {});
+    }
+
+    /** {@link #saveCheckpoint(Path, ObjectNode)}, with {@code extras} writing more files into the folder first. */
+    public void saveCheckpoint(Path dir, ObjectNode trainerState, TrainingCheckpoint.Extras extras) throws IOException {
+        TrainingCheckpoint.write(dir, config, params, firstMoments, secondMoments, step, trainerState, extras);
+    }
+
+    public T5ParameterLayout layout() {
+        return layout;
+    }
+
+    /**
+     * The parameter tensors themselves, by name, over the buffers every optimizer step updates in place: valid until
+     * the session closes, for graphs that read the current weights at each run (the evaluation decoders).
+     */
+    public Map<String, OnnxTensor> liveParameters() {
+        return java.util.Collections.unmodifiableMap(params.tensors());
     }
 
     /**

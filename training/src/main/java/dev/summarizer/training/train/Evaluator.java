@@ -1,12 +1,16 @@
 package dev.summarizer.training.train;
 
+import ai.onnxruntime.OrtException;
+import dev.summarizer.generate.DecodingSettings;
+import dev.summarizer.generate.EarlyStopping;
 import dev.summarizer.generate.GenerationSettings;
 import dev.summarizer.generate.ModelTokenizer;
 import dev.summarizer.generate.OnnxSeq2SeqModel;
 import dev.summarizer.generate.Summarizer;
-import dev.summarizer.generate.TokenizedBatch;
-import dev.summarizer.model.T5Weights;
-import dev.summarizer.runtime.Device;
+import dev.summarizer.generate.Summary;
+import dev.summarizer.model.ModelFolder;
+import dev.summarizer.model.TokenizerFiles;
+import dev.summarizer.runtime.NativeResources;
 import dev.summarizer.training.data.SummarizationExample;
 import dev.summarizer.training.rouge.RougeMeans;
 import dev.summarizer.training.rouge.RougeScorer;
@@ -17,36 +21,60 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A training run's evaluation: the eval model's loss over the validation set, and ROUGE of summaries generated
- * (with the current weights, in memory) for the first validation examples.
+ * A training run's evaluation: the eval model's loss over the validation set, and ROUGE of summaries generated for
+ * the first validation examples. The summaries come from a {@link Summarizer} whose decoder graphs take the weights
+ * as inputs, fed from the training session's live parameter buffers: built once when the run starts, they see every
+ * update without being rebuilt or copied.
  */
-final class Evaluator {
-    private final List<SummarizationExample> examples;
-    private final List<TokenizedExample> tokenized;
+final class Evaluator implements AutoCloseable {
+    /** The validation examples as read and as tokenized for the loss. */
+    record Data(List<SummarizationExample> examples, List<TokenizedExample> tokenized) {}
+
+    private final TrainingSession session;
+    private final Data data;
     private final int batchSize;
     private final int padTokenId;
-    private final ModelTokenizer tokenizer;
-    private final GenerationSettings generation;
     private final int generationSamples;
-    private final Device device;
-    private final int threads;
+    private final Summarizer summarizer;
+    private final GenerationSettings generation;
 
-    Evaluator(List<SummarizationExample> examples, List<TokenizedExample> tokenized, int batchSize, int padTokenId,
-            ModelTokenizer tokenizer, GenerationSettings generation, int generationSamples, Device device, int threads) {
-        this.examples = examples;
-        this.tokenized = tokenized;
-        this.batchSize = batchSize;
+    private Evaluator(TrainingSession session, Data data, TrainingArguments args, int padTokenId, Summarizer summarizer) {
+        this.session = session;
+        this.data = data;
+        this.batchSize = args.evaluation().perDeviceEvalBatchSize();
         this.padTokenId = padTokenId;
-        this.tokenizer = tokenizer;
-        this.generation = generation;
-        this.generationSamples = Math.min(generationSamples, examples.size());
-        this.device = device;
-        this.threads = threads;
+        this.generationSamples = Math.min(args.evaluation().generationEvalSamples(), data.examples().size());
+        this.summarizer = summarizer;
+        this.generation = generation(args);
+    }
+
+    /** {@code generation_max_length} new tokens with {@code generation_num_beams}, on sources prepared as in training. */
+    private static GenerationSettings generation(TrainingArguments args) {
+        return new GenerationSettings(args.data().source(), new DecodingSettings(args.evaluation().generationMaxLength(), 0,
+                args.evaluation().generationNumBeams(), 1.0, EarlyStopping.FALSE, 0));
+    }
+
+    /** An evaluator over {@code session}'s parameters; ROUGE needs the tokenizer of {@code source}. */
+    static Evaluator open(TrainingSession session, ModelFolder source, Data data, TrainingArguments args, int padTokenId)
+            throws OrtException {
+        if (args.evaluation().generationEvalSamples() == 0) {
+            return new Evaluator(session, data, args, padTokenId, null);
+        }
+        try (NativeResources opened = new NativeResources()) {
+            ModelTokenizer tokenizer = opened.add(ModelTokenizer.open(source.file(TokenizerFiles.TOKENIZER_JSON)));
+            OnnxSeq2SeqModel model = opened.add(OnnxSeq2SeqModel.overLiveParameters(session.config(), session.layout(),
+                    session.liveParameters(), args.device(), args.threads()));
+            Summarizer summarizer = opened.add(new Summarizer(tokenizer, model, generation(args)));
+            Evaluator evaluator = new Evaluator(session, data, args, padTokenId, summarizer);
+            opened.handOver();
+            return evaluator;
+        }
     }
 
     /** {@code eval_loss}, then {@code eval_rouge1}, ... when generation is on, in a map for the metrics row. */
-    Map<String, Double> evaluate(TrainingSession session) throws Exception {
+    Map<String, Double> evaluate() throws OrtException {
         Map<String, Double> metrics = new LinkedHashMap<>();
+        List<TokenizedExample> tokenized = data.tokenized();
         double weighted = 0;
         for (int start = 0; start < tokenized.size(); start += batchSize) {
             int[] indices = new int[Math.min(batchSize, tokenized.size() - start)];
@@ -57,27 +85,22 @@ final class Evaluator {
         }
         metrics.put("eval_loss", weighted / tokenized.size());
         if (generationSamples > 0) {
-            metrics.putAll(rouge(session.weights()));
+            metrics.putAll(rouge());
         }
         return metrics;
     }
 
-    private Map<String, Double> rouge(T5Weights weights) throws Exception {
+    private Map<String, Double> rouge() throws OrtException {
         List<String> predictions = new ArrayList<>();
         List<List<String>> references = new ArrayList<>();
         long generatedTokens = 0;
-        try (OnnxSeq2SeqModel model = OnnxSeq2SeqModel.fromWeights(weights, device, threads)) {
-            for (int start = 0; start < generationSamples; start += batchSize) {
-                List<String> sources = new ArrayList<>();
-                for (int i = start; i < Math.min(generationSamples, start + batchSize); i++) {
-                    sources.add(generation.prefix() + examples.get(i).text());
-                    references.add(examples.get(i).references());
-                }
-                TokenizedBatch batch = tokenizer.encodeBatch(sources, generation.maxSourceLength(), padTokenId);
-                for (long[] ids : Summarizer.generate(model, batch, generation)) {
-                    predictions.add(tokenizer.decode(ids));
-                    generatedTokens += ids.length;
-                }
+        for (int start = 0; start < generationSamples; start += batchSize) {
+            List<SummarizationExample> batch = data.examples().subList(start, Math.min(generationSamples, start + batchSize));
+            List<Summary> summaries = summarizer.summarize(batch.stream().map(SummarizationExample::text).toList(), generation);
+            for (int i = 0; i < summaries.size(); i++) {
+                predictions.add(summaries.get(i).text());
+                references.add(batch.get(i).references());
+                generatedTokens += summaries.get(i).tokenIds().length;
             }
         }
         RougeMeans means = new RougeScorer(true, true).corpus(predictions, references);
@@ -85,5 +108,10 @@ final class Evaluator {
         means.byName().forEach((name, value) -> metrics.put("eval_" + name, value));
         metrics.put("eval_gen_len", (double) generatedTokens / predictions.size());
         return metrics;
+    }
+
+    @Override
+    public void close() throws OrtException {
+        NativeResources.closeAll(summarizer);
     }
 }

@@ -1,5 +1,6 @@
 package dev.summarizer.training.train;
 
+import dev.summarizer.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedWriter;
@@ -17,7 +18,7 @@ import java.util.List;
  * row so a run that stops still has its curve. A resumed run drops rows past the checkpoint's step first.
  */
 final class MetricsLog implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private final BufferedWriter out;
 
     private MetricsLog(BufferedWriter out) {

@@ -1,6 +1,8 @@
 package dev.summarizer.training.train;
 
+import dev.summarizer.generate.EncoderInput;
 import dev.summarizer.generate.ModelTokenizer;
+import dev.summarizer.generate.SourceSettings;
 import dev.summarizer.training.data.SummarizationExample;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,14 +14,12 @@ import java.util.List;
  */
 public final class Preprocessor {
     private final ModelTokenizer tokenizer;
-    private final String prefix;
-    private final int maxSourceLength;
+    private final SourceSettings source;
     private final int maxTargetLength;
 
-    public Preprocessor(ModelTokenizer tokenizer, String prefix, int maxSourceLength, int maxTargetLength) {
+    public Preprocessor(ModelTokenizer tokenizer, SourceSettings source, int maxTargetLength) {
         this.tokenizer = tokenizer;
-        this.prefix = prefix;
-        this.maxSourceLength = maxSourceLength;
+        this.source = source;
         this.maxTargetLength = maxTargetLength;
     }
 
@@ -31,11 +31,11 @@ public final class Preprocessor {
         int cutSources = 0;
         int cutTargets = 0;
         for (SummarizationExample e : examples) {
-            ModelTokenizer.Encoded source = tokenizer.encode(prefix + e.text(), maxSourceLength);
-            ModelTokenizer.Encoded target = tokenizer.encode(e.summary(), maxTargetLength);
-            cutSources += source.truncated() ? 1 : 0;
+            EncoderInput text = tokenizer.encode(source.format(e.text()), source.maxSourceLength());
+            EncoderInput target = tokenizer.encode(e.summary(), maxTargetLength);
+            cutSources += text.truncated() ? 1 : 0;
             cutTargets += target.truncated() ? 1 : 0;
-            out.add(new TokenizedExample(toInts(source.ids()), toInts(target.ids())));
+            out.add(new TokenizedExample(toInts(text.ids()), toInts(target.ids())));
         }
         return new Result(out, cutSources, cutTargets);
     }

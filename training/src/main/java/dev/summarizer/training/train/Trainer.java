@@ -1,12 +1,11 @@
 package dev.summarizer.training.train;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import ai.onnxruntime.OrtException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.summarizer.training.artifacts.AdamWSettings;
-import dev.summarizer.generate.EarlyStopping;
-import dev.summarizer.generate.GenerationSettings;
+import dev.summarizer.export.OnnxExport;
 import dev.summarizer.generate.ModelTokenizer;
 import dev.summarizer.model.ModelFolder;
+import dev.summarizer.model.StagingDirectory;
 import dev.summarizer.model.T5Config;
 import dev.summarizer.model.T5Weights;
 import dev.summarizer.model.TokenizerFiles;
@@ -22,18 +21,19 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The fine-tuning loop, with the Hugging Face Trainer's semantics: epochs of shuffled (or file-order)
- * micro-batches, gradient accumulation, a warmup schedule, AdamW with clipping, periodic logging,
- * evaluation, checkpoints (the best kept, at most {@code save_total_limit} others), early stopping, and the
- * final model folder in {@code OUTPUT_DIR/final}.
+ * micro-batches, gradient accumulation, a warmup schedule, AdamW with clipping, and after each optimizer step
+ * what the callbacks ask for (log, evaluate, save, stop: {@link DefaultFlowCallback}, {@link EarlyStoppingCallback},
+ * ...), then the final model folder in {@code OUTPUT_DIR/final}.
  *
- * <p>A run resumed from one of its checkpoints continues exactly: the data order of an epoch depends only on
- * the seed and the epoch, the checkpoint records where in the epoch it stopped, and the dropout stream
- * restarts at every checkpoint from the seed and the step.
+ * <p>A run resumed from one of its checkpoints continues exactly: the data order of an epoch depends only on the
+ * seed and the epoch, where in the epoch a step ends follows from its number (as in transformers), and the
+ * dropout stream restarts at every checkpoint from the seed and the step.
  */
 public final class Trainer {
     public static final String METRICS = "metrics.jsonl";
@@ -58,215 +58,227 @@ public final class Trainer {
         stopRequested = true;
     }
 
-    public Result run() throws Exception {
+    public Result run() throws IOException, OrtException {
         ModelFolder source = ModelFolder.open(args.model());
         Path output = args.outputDir();
         prepareOutputDir(output);
-        TrainingCheckpoint resumeFrom = args.resumeFromCheckpoint() == null ? null : resolveCheckpoint(output);
+        TrainingCheckpoint resumeFrom = args.checkpointing().resumeFromCheckpoint() == null ? null : resolveCheckpoint(output);
 
         T5Config config = source.readConfig();
         if (args.dropout() != null) {
             config = config.withDropoutRate(args.dropout());
         }
-        config = withSummarizationPrefix(config, args.sourcePrefix());
+        config = withSummarizationPrefix(config, args.data().source().prefix());
         T5Weights initial = resumeFrom != null ? null : source.readWeights(config);
 
-        Dataset train = readDataset(args.train(), "training");
-        Dataset validation = args.validation() == null ? null : readDataset(args.validation(), "validation");
+        TrainingArguments.Data data = args.data();
+        Dataset train = readDataset(data.train(), "training");
+        Dataset validation = data.validation() == null ? null : readDataset(data.validation(), "validation");
+        List<TokenizedExample> trainData;
+        Evaluator.Data evalData = null;
         try (ModelTokenizer tokenizer = ModelTokenizer.open(source.file(TokenizerFiles.TOKENIZER_JSON))) {
-            Preprocessor preprocessor = new Preprocessor(tokenizer, args.sourcePrefix(), args.maxSourceLength(), args.maxTargetLength());
-            List<SummarizationExample> trainExamples = limit(train.examples(), args.maxTrainSamples());
-            List<TokenizedExample> trainData = report("training", preprocessor.tokenize(trainExamples));
-            Evaluator evaluator = null;
+            Preprocessor preprocessor = new Preprocessor(tokenizer, data.source(), data.maxTargetLength());
+            trainData = report("training", preprocessor.tokenize(limit(train.examples(), data.maxTrainSamples())));
             if (validation != null) {
-                List<SummarizationExample> evalExamples = limit(validation.examples(), args.maxEvalSamples());
-                GenerationSettings generation = new GenerationSettings(args.generationMaxLength(), 0, args.generationNumBeams(),
-                        1.0, EarlyStopping.FALSE, 0, args.sourcePrefix(), args.maxSourceLength());
-                evaluator = new Evaluator(evalExamples, report("validation", preprocessor.tokenize(evalExamples)),
-                        args.perDeviceEvalBatchSize(), config.padTokenId(), tokenizer, generation,
-                        args.generationEvalSamples(), args.device(), args.threads());
+                List<SummarizationExample> examples = limit(validation.examples(), data.maxEvalSamples());
+                evalData = new Evaluator.Data(examples, report("validation", preprocessor.tokenize(examples)));
             }
-            return loop(source, config, initial, resumeFrom, trainData, evaluator);
         }
+        return loop(source, config, initial, resumeFrom, trainData, evalData);
     }
 
     private Result loop(ModelFolder source, T5Config config, T5Weights initial, TrainingCheckpoint resumeFrom,
-            List<TokenizedExample> trainData, Evaluator evaluator) throws Exception {
+            List<TokenizedExample> trainData, Evaluator.Data evalData) throws IOException, OrtException {
         Path output = args.outputDir();
-        int microBatchesPerEpoch = (trainData.size() + args.perDeviceTrainBatchSize() - 1) / args.perDeviceTrainBatchSize();
-        int accumulation = args.gradientAccumulationSteps();
-        long updatesPerEpoch = Math.max(1, (microBatchesPerEpoch + accumulation - 1) / accumulation);
-        long maxSteps = args.maxSteps() > 0 ? args.maxSteps() : (long) Math.ceil(args.numTrainEpochs() * updatesPerEpoch);
-        long warmup = args.warmupSteps() > 0 ? args.warmupSteps() : (long) Math.ceil(args.warmupRatio() * maxSteps);
-        LearningRateSchedule schedule = new LearningRateSchedule(args.lrSchedulerType(), args.learningRate(), warmup, maxSteps);
+        TrainingArguments.Data data = args.data();
+        int accumulation = data.gradientAccumulationSteps();
+        int microBatchesPerEpoch = (trainData.size() + data.perDeviceTrainBatchSize() - 1) / data.perDeviceTrainBatchSize();
+        long stepsPerEpoch = Math.max(1, (microBatchesPerEpoch + accumulation - 1) / accumulation);
+        TrainingArguments.Schedule plan = args.schedule();
+        long maxSteps = plan.maxSteps() > 0 ? plan.maxSteps() : (long) Math.ceil(plan.numTrainEpochs() * stepsPerEpoch);
+        long warmup = plan.warmupSteps() > 0 ? plan.warmupSteps() : (long) Math.ceil(plan.warmupRatio() * maxSteps);
+        LearningRateSchedule schedule = new LearningRateSchedule(plan.lrSchedulerType(), args.optimizer().learningRate(),
+                warmup, maxSteps);
         TrainingSettings settings = new TrainingSettings(config.dropoutRate(), args.seed(), args.labelSmoothingFactor(),
-                new AdamWSettings(args.adamBeta1(), args.adamBeta2(), args.adamEpsilon(), args.weightDecay()), args.maxGradNorm());
-
+                args.optimizer().adamW(), args.optimizer().maxGradNorm());
         out.printf("training %s: %d examples, %d micro-batches of %d per epoch, %d accumulated per step; %d steps, warmup %d%n",
-                args.model(), trainData.size(), microBatchesPerEpoch, args.perDeviceTrainBatchSize(), accumulation, maxSteps, warmup);
+                args.model(), trainData.size(), microBatchesPerEpoch, data.perDeviceTrainBatchSize(), accumulation, maxSteps,
+                warmup);
 
-        RunState state = resumeFrom != null ? RunState.from(resumeFrom.trainerState()) : new RunState();
+        TrainerState state = resumeFrom != null ? TrainerState.fromJson(resumeFrom.trainerState()) : new TrainerState();
+        describeRun(state, maxSteps);
         try (TrainingSession session = resumeFrom != null
-                ? TrainingSession.resume(resumeFrom, settings, args.device(), args.threads())
-                : TrainingSession.create(initial, settings, args.device(), args.threads());
+                        ? TrainingSession.resume(resumeFrom, settings, args.device(), args.threads())
+                        : TrainingSession.create(initial, settings, args.device(), args.threads());
                 MetricsLog metrics = resumeFrom != null
                         ? MetricsLog.resume(output.resolve(METRICS), resumeFrom.step())
-                        : MetricsLog.create(output.resolve(METRICS))) {
-            CheckpointManager checkpoints = new CheckpointManager(output, args.saveTotalLimit(),
-                    state.bestCheckpoint == null ? null : output.resolve(state.bestCheckpoint));
-            CheckpointManager.Writer writer = checkpointWriter.apply(session::saveCheckpoint);
+                        : MetricsLog.create(output.resolve(METRICS));
+                Evaluator evaluator = evalData == null ? null
+                        : Evaluator.open(session, source, evalData, args, config.padTokenId())) {
+            ProgressBar progress = new ProgressBar(out, maxSteps, session.step());
+            TrainingArguments.Evaluation evaluation = args.evaluation();
+            List<TrainerCallback> callbacks = new ArrayList<>(List.of(
+                    new DefaultFlowCallback(args, maxSteps, stepsPerEpoch, evaluator != null),
+                    new ProgressCallback(progress), new MetricsCallback(metrics, progress)));
+            if (evaluation.earlyStoppingPatience() > 0) {
+                callbacks.add(new EarlyStoppingCallback(evaluation.earlyStoppingPatience(), evaluation.metricForBestModel(),
+                        evaluation.greaterIsBetter(), progress));
+            }
+            CheckpointManager checkpoints = new CheckpointManager(output, args.checkpointing().saveTotalLimit(),
+                    state.bestModelCheckpoint == null ? null : Path.of(state.bestModelCheckpoint));
+            CheckpointManager.Writer writer = checkpointWriter.apply((dir, json) -> session.saveCheckpoint(dir, json,
+                    staging -> writeCheckpointExtras(source, staging)));
+            long firstEpoch = session.step() / stepsPerEpoch;
+            int firstBatch = (int) (session.step() % stepsPerEpoch) * accumulation;
             if (resumeFrom != null) {
                 out.printf("resumed from %s at step %d (epoch %d, micro-batch %d)%n", resumeFrom.dir(), session.step(),
-                        state.epoch, state.batchInEpoch);
+                        firstEpoch, firstBatch);
             }
-            ProgressBar progress = new ProgressBar(out, maxSteps, session.step());
-            Path lastCheckpoint = null;
-            double logLossSum = 0;
-            int logSteps = 0;
-            double stepLossSum = 0;
-            int stepMicroBatches = 0;
-            boolean done = session.step() >= maxSteps;
 
-            while (!done) {
-                List<int[]> batches = BatchOrder.batches(trainData, args.perDeviceTrainBatchSize(), args.shuffle(),
-                        args.groupByLength(), args.seed(), state.epoch);
-                for (int b = state.batchInEpoch; b < batches.size() && !done; b++) {
-                    double loss;
+            LogWindow window = new LogWindow();
+            Path lastCheckpoint = null;
+            double stepLossSum = 0;
+            int pending = 0;
+            boolean done = session.step() >= maxSteps;
+            for (long epoch = firstEpoch; !done; epoch++) {
+                List<int[]> batches = BatchOrder.batches(trainData, data.perDeviceTrainBatchSize(), data.shuffle(),
+                        data.groupByLength(), args.seed(), (int) epoch);
+                for (int b = epoch == firstEpoch ? firstBatch : 0; b < batches.size() && !done; b++) {
                     try {
-                        loss = session.trainStep(Collator.collate(trainData, batches.get(b), config.padTokenId()));
+                        stepLossSum += session.trainStep(Collator.collate(trainData, batches.get(b), config.padTokenId()));
                     } catch (NonFiniteLossException e) {
                         progress.finish();
-                        String kept = lastCheckpoint != null ? "; the last good checkpoint is " + lastCheckpoint : "";
-                        throw new TrainingException(e.getMessage() + kept);
+                        throw new TrainingException(e.getMessage()
+                                + (lastCheckpoint != null ? "; the last good checkpoint is " + lastCheckpoint : ""));
                     }
-                    stepLossSum += loss;
-                    stepMicroBatches++;
+                    pending++;
                     boolean endOfEpoch = b == batches.size() - 1;
-                    if (stepMicroBatches == accumulation || endOfEpoch) {
-                        double rate = schedule.rate(session.step());
-                        TrainingSession.OptimizerStep step = session.optimizerStep(rate, 1.0 / accumulation);
-                        double stepLoss = stepLossSum / stepMicroBatches;
-                        stepLossSum = 0;
-                        stepMicroBatches = 0;
-                        state.batchInEpoch = endOfEpoch ? 0 : b + 1;
-                        state.epoch = endOfEpoch ? state.epoch + 1 : state.epoch;
-                        double epoch = state.epoch + (double) state.batchInEpoch / batches.size();
-                        logLossSum += stepLoss;
-                        logSteps++;
-                        progress.update(step.step(), stepLoss, rate);
-                        if (step.step() % args.loggingSteps() == 0 || step.step() == maxSteps) {
-                            ObjectNode row = MetricsLog.row();
-                            row.put("step", step.step());
-                            row.put("epoch", round(epoch));
-                            row.put("loss", logLossSum / logSteps);
-                            row.put("learning_rate", rate);
-                            row.put("grad_norm", step.gradNorm());
-                            metrics.write(row);
-                            logLossSum = 0;
-                            logSteps = 0;
-                        }
-                        done = step.step() >= maxSteps;
-                        boolean evalNow = evaluator != null
-                                && ((args.evalSteps() > 0 && step.step() % args.evalSteps() == 0) || (args.evalSteps() <= 0 && endOfEpoch)
-                                        || done);
-                        boolean newBest = false;
-                        if (evalNow) {
-                            newBest = evaluate(evaluator, session, metrics, state, epoch, progress);
-                            if (args.earlyStoppingPatience() > 0 && state.evalsWithoutImprovement >= args.earlyStoppingPatience()) {
-                                progress.message(String.format("early stopping: %s did not improve for %d evaluations",
-                                        args.metricForBestModel(), state.evalsWithoutImprovement));
-                                done = true;
-                            }
-                        }
-                        boolean saveNow = (args.saveSteps() > 0 && step.step() % args.saveSteps() == 0) || newBest || done || stopRequested;
-                        if (saveNow) {
-                            lastCheckpoint = save(session, checkpoints, writer, state, newBest, progress);
-                        }
+                    if (pending < accumulation && !endOfEpoch) {
                         if (stopRequested) {
-                            progress.finish();
-                            out.printf("stopped at step %d; resume with --resume-from-checkpoint %s%n", step.step(), lastCheckpoint);
-                            return new Result(step.step(), null, lastCheckpoint, true, state.bestMetric);
+                            // Mid-accumulation: the pending micro-batches are dropped; the checkpoint is the last step's.
+                            session.discardPendingGradients();
+                            return interrupted(session, state, save(session, checkpoints, writer, state, callbacks), callbacks);
                         }
-                    } else if (stopRequested) {
-                        // Mid-accumulation: the pending micro-batches are dropped; the checkpoint is the last step's.
-                        progress.finish();
-                        session.discardPendingGradients();
-                        state.batchInEpoch = b + 1 - stepMicroBatches;
-                        lastCheckpoint = save(session, checkpoints, writer, state, false, progress);
-                        out.printf("stopped at step %d; resume with --resume-from-checkpoint %s%n", session.step(), lastCheckpoint);
-                        return new Result(session.step(), null, lastCheckpoint, true, state.bestMetric);
+                        continue;
                     }
+                    double rate = schedule.rate(session.step());
+                    TrainingSession.OptimizerStep update = session.optimizerStep(rate, 1.0 / accumulation);
+                    var step = new TrainerCallback.StepOutcome(update.step(), stepLossSum / pending, rate, update.gradNorm());
+                    stepLossSum = 0;
+                    pending = 0;
+                    state.globalStep = update.step();
+                    state.epoch = epoch + (endOfEpoch ? 1.0 : (double) (b + 1) / batches.size());
+                    window.add(step);
+
+                    TrainerControl control = new TrainerControl();
+                    callbacks.forEach(c -> c.onStepEnd(state, control, step));
+                    if (control.shouldLog) {
+                        ObjectNode row = window.row(state);
+                        state.logHistory.add(row);
+                        callbacks.forEach(c -> c.onLog(state, row));
+                    }
+                    if (control.shouldEvaluate && evaluate(evaluator, state, control, callbacks)) {
+                        control.shouldSave = true; // the best checkpoint is always kept
+                    }
+                    if (control.shouldSave || control.shouldTrainingStop || stopRequested) {
+                        lastCheckpoint = save(session, checkpoints, writer, state, callbacks);
+                    }
+                    if (stopRequested) {
+                        return interrupted(session, state, lastCheckpoint, callbacks);
+                    }
+                    done = control.shouldTrainingStop;
                 }
             }
-            progress.finish();
-
-            Path finalModel = output.resolve(FINAL);
-            if (args.loadBestModelAtEnd() && checkpoints.best() != null) {
-                out.printf("loading the best checkpoint, %s (%s %.4f)%n", checkpoints.best(), args.metricForBestModel(), state.bestMetric);
-                TrainingCheckpoint best = TrainingCheckpoint.read(checkpoints.best(), config);
-                dev.summarizer.export.OnnxExport.exportFolder(best.weights(), source, finalModel, line -> {});
-            } else {
-                session.exportModel(finalModel, source);
-            }
-            out.printf("wrote the final model to %s%n", finalModel);
+            callbacks.forEach(c -> c.onTrainEnd(state));
+            Path finalModel = writeFinalModel(session, source, checkpoints, state, config);
             return new Result(session.step(), finalModel, lastCheckpoint, false, state.bestMetric);
         }
     }
 
-    /** Runs the evaluation, logs it, and updates the best metric; returns whether this one is the best. */
-    private boolean evaluate(Evaluator evaluator, TrainingSession session, MetricsLog metrics, RunState state, double epoch,
-            ProgressBar progress) throws Exception {
-        Map<String, Double> results = evaluator.evaluate(session);
-        ObjectNode row = MetricsLog.row();
-        row.put("step", session.step());
-        row.put("epoch", round(epoch));
-        results.forEach(row::put);
-        metrics.write(row);
-        StringBuilder line = new StringBuilder("eval at step " + session.step() + ":");
-        results.forEach((k, v) -> line.append(String.format(" %s %.4f", k, v)));
-        progress.message(line.toString());
-        Double value = results.get(args.metricForBestModel());
+    /** The run's settings, as transformers records them in the state. */
+    private void describeRun(TrainerState state, long maxSteps) {
+        state.maxSteps = maxSteps;
+        state.loggingSteps = args.loggingSteps();
+        state.evalSteps = args.evaluation().evalSteps();
+        state.saveSteps = args.checkpointing().saveSteps();
+        state.trainBatchSize = args.data().perDeviceTrainBatchSize();
+        state.numTrainEpochs = args.schedule().numTrainEpochs();
+        state.earlyStoppingPatience = args.evaluation().earlyStoppingPatience();
+    }
+
+    /** Runs the evaluation, tells the callbacks, and records a new best; returns whether this one is the best. */
+    private boolean evaluate(Evaluator evaluator, TrainerState state, TrainerControl control, List<TrainerCallback> callbacks)
+            throws OrtException {
+        Map<String, Double> results = evaluator.evaluate();
+        String metric = args.evaluation().metricForBestModel();
+        Double value = results.get(metric);
         if (value == null) {
-            throw new TrainingException("--metric-for-best-model " + args.metricForBestModel() + " is not among the evaluation metrics "
+            throw new TrainingException("--metric-for-best-model " + metric + " is not among the evaluation metrics "
                     + results.keySet());
         }
-        boolean better = state.bestMetric == null || (args.greaterIsBetter() ? value > state.bestMetric : value < state.bestMetric);
+        callbacks.forEach(c -> c.onEvaluate(state, control, results));
+        boolean better = state.bestMetric == null
+                || (args.evaluation().greaterIsBetter() ? value > state.bestMetric : value < state.bestMetric);
         if (better) {
             state.bestMetric = value;
-            state.evalsWithoutImprovement = 0;
-        } else {
-            state.evalsWithoutImprovement++;
+            state.bestGlobalStep = state.globalStep;
+            state.bestModelCheckpoint = CheckpointManager.folder(args.outputDir(), state.globalStep).toString();
         }
         return better;
     }
 
-    private Path save(TrainingSession session, CheckpointManager checkpoints, CheckpointManager.Writer writer, RunState state,
-            boolean best, ProgressBar progress) throws IOException {
+    private Path save(TrainingSession session, CheckpointManager checkpoints, CheckpointManager.Writer writer,
+            TrainerState state, List<TrainerCallback> callbacks) throws IOException, OrtException {
         // The dropout stream restarts at every checkpoint, so a run resumed from it draws the same masks.
-        try {
-            session.restartDropout();
-        } catch (ai.onnxruntime.OrtException e) {
-            throw new IOException(e);
-        }
+        session.restartDropout();
         Path dir = CheckpointManager.folder(args.outputDir(), session.step());
-        if (best) {
-            state.bestCheckpoint = dir.getFileName().toString();
-            checkpoints.markBest(dir);
+        if (state.bestModelCheckpoint != null) {
+            checkpoints.markBest(Path.of(state.bestModelCheckpoint));
         }
-        ObjectNode json = state.toJson();
-        json.set("training_args", args.toJson());
         try {
-            checkpoints.save(writer, session.step(), json);
+            checkpoints.save(writer, session.step(), state.toJson());
         } catch (IOException e) {
             throw new TrainingException("could not write the checkpoint " + dir + " (" + e.getMessage()
                     + "); earlier checkpoints are intact");
         }
-        progress.message("saved " + dir);
+        callbacks.forEach(c -> c.onSave(state, dir));
         return dir;
     }
 
+    /** What a checkpoint holds beside the weights and moments, so that {@code from_pretrained(checkpoint)} works. */
+    private void writeCheckpointExtras(ModelFolder source, Path staging) throws IOException {
+        TokenizerFiles.copyPresent(source.dir(), staging);
+        Path generation = source.file(ModelFolder.GENERATION_CONFIG);
+        if (Files.exists(generation)) {
+            Files.copy(generation, staging.resolve(ModelFolder.GENERATION_CONFIG));
+        }
+        Files.writeString(staging.resolve("training_args.json"), ModelFolder.pretty(args.toJson()));
+    }
+
+    private Result interrupted(TrainingSession session, TrainerState state, Path checkpoint, List<TrainerCallback> callbacks) {
+        callbacks.forEach(c -> c.onTrainEnd(state));
+        out.printf("stopped at step %d; resume with --resume-from-checkpoint %s%n", session.step(), checkpoint);
+        return new Result(session.step(), null, checkpoint, true, state.bestMetric);
+    }
+
+    private Path writeFinalModel(TrainingSession session, ModelFolder source, CheckpointManager checkpoints,
+            TrainerState state, T5Config config) throws IOException {
+        Path finalModel = args.outputDir().resolve(FINAL);
+        if (args.checkpointing().loadBestModelAtEnd() && checkpoints.best() != null) {
+            out.printf("loading the best checkpoint, %s (%s %.4f)%n", checkpoints.best(),
+                    args.evaluation().metricForBestModel(), state.bestMetric);
+            OnnxExport.exportFolder(TrainingCheckpoint.read(checkpoints.best(), config).weights(), source, finalModel, line -> {});
+        } else {
+            session.exportModel(finalModel, source);
+        }
+        out.printf("wrote the final model to %s%n", finalModel);
+        return finalModel;
+    }
+
     private void prepareOutputDir(Path output) throws IOException {
-        if (args.resumeFromCheckpoint() == null && Files.exists(output) && !args.overwriteOutputDir()) {
+        boolean resuming = args.checkpointing().resumeFromCheckpoint() != null;
+        boolean overwrite = args.checkpointing().overwriteOutputDir();
+        if (!resuming && Files.exists(output) && !overwrite) {
             try (var entries = Files.list(output)) {
                 if (entries.findAny().isPresent()) {
                     throw new TrainingException(output + " already exists and is not empty (pass --overwrite-output-dir to "
@@ -275,16 +287,16 @@ public final class Trainer {
             }
         }
         Files.createDirectories(output);
-        if (args.overwriteOutputDir() && args.resumeFromCheckpoint() == null) {
+        if (overwrite && !resuming) {
             for (Path old : CheckpointManager.list(output)) {
-                dev.summarizer.model.StagingDirectory.deleteRecursively(old);
+                StagingDirectory.deleteRecursively(old);
             }
         }
     }
 
     /** {@code --resume-from-checkpoint DIR}, or {@code latest} for the run's newest checkpoint. */
     private TrainingCheckpoint resolveCheckpoint(Path output) throws IOException {
-        Path dir = args.resumeFromCheckpoint();
+        Path dir = args.checkpointing().resumeFromCheckpoint();
         if (dir.toString().equals("latest")) {
             List<Path> all = CheckpointManager.list(output);
             if (all.isEmpty()) {
@@ -296,7 +308,8 @@ public final class Trainer {
     }
 
     private Dataset readDataset(Path file, String role) {
-        Dataset d = Dataset.read(file, new ColumnRequest(args.textColumn(), args.summaryColumn()));
+        TrainingArguments.Data data = args.data();
+        Dataset d = Dataset.read(file, new ColumnRequest(data.textColumn(), data.summaryColumn()));
         out.printf("%s data: %s (%s)%n", role, d.stats().describe(), d.columns().describe());
         if (d.examples().isEmpty()) {
             throw new TrainingException(file + ": no usable examples");
@@ -307,7 +320,7 @@ public final class Trainer {
     private List<TokenizedExample> report(String role, Preprocessor.Result result) {
         if (result.truncatedSources() > 0 || result.truncatedTargets() > 0) {
             out.printf("%s data: %d sources truncated to %d tokens, %d summaries to %d%n", role, result.truncatedSources(),
-                    args.maxSourceLength(), result.truncatedTargets(), args.maxTargetLength());
+                    args.data().source().maxSourceLength(), result.truncatedTargets(), args.data().maxTargetLength());
         }
         return result.examples();
     }
@@ -324,38 +337,32 @@ public final class Trainer {
         return T5Config.parse(json.toString(), "config.json");
     }
 
-    private static double round(double epoch) {
+    static double round(double epoch) {
         return Math.round(epoch * 10000) / 10000.0;
     }
 
-    /** Where the run is, recorded in checkpoints. */
-    private static final class RunState {
-        int epoch;
-        int batchInEpoch;
-        Double bestMetric;
-        String bestCheckpoint;
-        int evalsWithoutImprovement;
+    /** The optimizer steps since the last logged row: a row's loss is their mean, as the Trainer logs it. */
+    private static final class LogWindow {
+        private double lossSum;
+        private int steps;
+        private TrainerCallback.StepOutcome last;
 
-        ObjectNode toJson() {
-            ObjectNode json = MetricsLog.row();
-            json.put("epoch", epoch);
-            json.put("batch_in_epoch", batchInEpoch);
-            if (bestMetric != null) {
-                json.put("best_metric", bestMetric);
-            }
-            json.put("best_checkpoint", bestCheckpoint);
-            json.put("evals_without_improvement", evalsWithoutImprovement);
-            return json;
+        void add(TrainerCallback.StepOutcome step) {
+            lossSum += step.loss();
+            steps++;
+            last = step;
         }
 
-        static RunState from(JsonNode json) {
-            RunState s = new RunState();
-            s.epoch = json.path("epoch").asInt();
-            s.batchInEpoch = json.path("batch_in_epoch").asInt();
-            s.bestMetric = json.hasNonNull("best_metric") ? json.get("best_metric").asDouble() : null;
-            s.bestCheckpoint = json.hasNonNull("best_checkpoint") ? json.get("best_checkpoint").asText() : null;
-            s.evalsWithoutImprovement = json.path("evals_without_improvement").asInt();
-            return s;
+        ObjectNode row(TrainerState state) {
+            ObjectNode row = MetricsLog.row();
+            row.put("step", state.globalStep);
+            row.put("epoch", round(state.epoch));
+            row.put("loss", lossSum / steps);
+            row.put("learning_rate", last.learningRate());
+            row.put("grad_norm", last.gradNorm());
+            lossSum = 0;
+            steps = 0;
+            return row;
         }
     }
 }

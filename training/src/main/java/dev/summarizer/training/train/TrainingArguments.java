@@ -1,83 +1,123 @@
 package dev.summarizer.training.train;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.summarizer.generate.SourceSettings;
 import dev.summarizer.runtime.Device;
+import dev.summarizer.training.artifacts.AdamWSettings;
 import dev.summarizer.training.session.LearningRateSchedule;
 import java.nio.file.Path;
+import dev.summarizer.Json;
 
 /**
- * Everything a training run is configured with, named after transformers' Seq2SeqTrainingArguments and the
- * summarization example's data arguments.
+ * Everything a training run is configured with, grouped by what each part is for, named after transformers'
+ * Seq2SeqTrainingArguments and the summarization example's data arguments. Built in one place, from the command
+ * line ({@code TrainCommand.parse}).
  *
- * @param numTrainEpochs used when {@code maxSteps} is not positive
- * @param warmupSteps wins over {@code warmupRatio} when positive
- * @param evalSteps 0 evaluates at the end of each epoch
- * @param saveSteps 0 saves only at the end (and when a new best evaluation happens)
- * @param saveTotalLimit 0 keeps every checkpoint; the best one is always kept
- * @param earlyStoppingPatience evaluations without improvement before stopping; 0 never stops early
+ * @param model the model folder training starts from
  * @param dropout null keeps the configuration's dropout_rate
- * @param textColumn null detects it from the file's columns
- * @param maxTrainSamples 0 for all; likewise maxEvalSamples
- * @param generationEvalSamples validation examples summarized for ROUGE at each evaluation; 0 for none
- * @param generationMaxLength new tokens per generated summary (default max_target_length)
+ * @param loggingSteps a metrics row every this many optimizer steps
  */
 public record TrainingArguments(
         Path model,
-        Path train,
-        Path validation,
-        Path outputDir,
-        boolean overwriteOutputDir,
-        double learningRate,
-        double weightDecay,
-        double adamBeta1,
-        double adamBeta2,
-        double adamEpsilon,
-        double maxGradNorm,
-        long warmupSteps,
-        double warmupRatio,
-        LearningRateSchedule.Kind lrSchedulerType,
-        double numTrainEpochs,
-        long maxSteps,
-        int perDeviceTrainBatchSize,
-        int perDeviceEvalBatchSize,
-        int gradientAccumulationSteps,
-        long evalSteps,
-        long saveSteps,
-        int saveTotalLimit,
-        int earlyStoppingPatience,
-        String metricForBestModel,
-        boolean greaterIsBetter,
-        boolean loadBestModelAtEnd,
+        Data data,
+        Optimizer optimizer,
+        Schedule schedule,
+        Evaluation evaluation,
+        Checkpointing checkpointing,
         long loggingSteps,
         long seed,
         Double dropout,
         double labelSmoothingFactor,
-        String sourcePrefix,
-        int maxSourceLength,
-        int maxTargetLength,
-        String textColumn,
-        String summaryColumn,
-        boolean shuffle,
-        boolean groupByLength,
         Device device,
-        int threads,
-        int maxTrainSamples,
-        int maxEvalSamples,
-        int generationEvalSamples,
-        int generationMaxLength,
-        int generationNumBeams,
-        Path resumeFromCheckpoint) {
+        int threads) {
 
-    /** The arguments as JSON, recorded in every checkpoint. */
+    /**
+     * What is trained on and how it is cut into micro-batches.
+     *
+     * @param validation null for a run without evaluation
+     * @param textColumn null detects it from the file's columns
+     * @param maxTrainSamples 0 for all; likewise maxEvalSamples
+     */
+    public record Data(
+            Path train,
+            Path validation,
+            String textColumn,
+            String summaryColumn,
+            SourceSettings source,
+            int maxTargetLength,
+            int perDeviceTrainBatchSize,
+            int gradientAccumulationSteps,
+            boolean shuffle,
+            boolean groupByLength,
+            int maxTrainSamples,
+            int maxEvalSamples) {}
+
+    /** torch's AdamW and the global-norm clipping before it; {@code maxGradNorm} 0 or less clips nothing. */
+    public record Optimizer(
+            double learningRate,
+            double weightDecay,
+            double adamBeta1,
+            double adamBeta2,
+            double adamEpsilon,
+            double maxGradNorm) {
+
+        public AdamWSettings adamW() {
+            return new AdamWSettings(adamBeta1, adamBeta2, adamEpsilon, weightDecay);
+        }
+    }
+
+    /**
+     * How long the run is and how the learning rate moves.
+     *
+     * @param numTrainEpochs used when {@code maxSteps} is not positive
+     * @param warmupSteps wins over {@code warmupRatio} when positive
+     */
+    public record Schedule(
+            LearningRateSchedule.Kind lrSchedulerType,
+            long warmupSteps,
+            double warmupRatio,
+            double numTrainEpochs,
+            long maxSteps) {}
+
+    /**
+     * When and how the validation set is scored, and what counts as the best model.
+     *
+     * @param evalSteps 0 evaluates at the end of each epoch
+     * @param earlyStoppingPatience evaluations without improvement before stopping; 0 never stops early
+     * @param generationEvalSamples validation examples summarized for ROUGE at each evaluation; 0 for none
+     * @param generationMaxLength new tokens per generated summary (default max_target_length)
+     */
+    public record Evaluation(
+            long evalSteps,
+            int perDeviceEvalBatchSize,
+            String metricForBestModel,
+            boolean greaterIsBetter,
+            int earlyStoppingPatience,
+            int generationEvalSamples,
+            int generationMaxLength,
+            int generationNumBeams) {}
+
+    /**
+     * Where the run writes and what it keeps.
+     *
+     * @param saveSteps 0 saves only at the end (and when a new best evaluation happens)
+     * @param saveTotalLimit 0 keeps every checkpoint; the best one is always kept
+     * @param resumeFromCheckpoint a checkpoint folder, {@code latest}, or null for a fresh run
+     */
+    public record Checkpointing(
+            Path outputDir,
+            boolean overwriteOutputDir,
+            long saveSteps,
+            int saveTotalLimit,
+            boolean loadBestModelAtEnd,
+            Path resumeFromCheckpoint) {}
+
+    public Path outputDir() {
+        return checkpointing.outputDir();
+    }
+
+    /** The arguments as JSON ({@code training_args.json} in every checkpoint). */
     public ObjectNode toJson() {
-        ObjectNode json = new ObjectMapper().valueToTree(this);
-        json.put("model", model.toString());
-        json.put("train", train.toString());
-        json.put("validation", validation == null ? null : validation.toString());
-        json.put("output_dir", outputDir.toString());
-        json.remove("outputDir");
-        json.put("resumeFromCheckpoint", resumeFromCheckpoint == null ? null : resumeFromCheckpoint.toString());
-        return json;
+        return Json.MAPPER.valueToTree(this);
     }
 }

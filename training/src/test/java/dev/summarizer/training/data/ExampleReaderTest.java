@@ -155,6 +155,21 @@ class ExampleReaderTest {
     }
 
     @Test
+    void textsTheModelCannotTakeAreSkippedAndCounted() throws IOException {
+        // NUL and escape written as JSON escapes, and a lone surrogate half, as a careless export produces them.
+        Path file = write("data.jsonl", String.join("\n",
+                "{\"dialogue\": \"A: hi\\u0000\", \"summary\": \"nul in the text\"}",
+                "{\"dialogue\": \"kept\", \"summary\": \"yes\"}",
+                "{\"dialogue\": \"A: \\ud83d\", \"summary\": \"lone surrogate\"}",
+                "{\"dialogue\": \"escape in the summary\", \"summary\": \"\\u001b[31m\"}"));
+        Dataset dataset = Dataset.read(file, ColumnRequest.DETECT);
+        assertEquals(List.of("kept"), dataset.examples().stream().map(SummarizationExample::text).toList());
+        assertEquals(new Skipped(3, 1), dataset.stats().invalidText());
+        assertEquals(file + ": 4 rows, 1 kept; skipped 3 with control characters or broken Unicode (first at line 1)",
+                dataset.stats().describe());
+    }
+
+    @Test
     void describeSaysNothingWasSkippedByOmission() throws IOException {
         Path file = write("data.jsonl", "{\"dialogue\": \"a\", \"summary\": \"1\"}\n");
         String line = Dataset.read(file, ColumnRequest.DETECT).stats().describe();

@@ -182,7 +182,7 @@ class TrainingSessionTest {
         }
         try (Summarizer summarizer = Summarizer.open(ModelFolder.open(out), Device.CPU)) {
             GenerationSettings s = GenerationSettings.defaults();
-            assertEquals(s.maxNewTokens(), summarizer.summarize(List.of("Anna: see you at noon."), s).get(0).tokenIds().length);
+            assertEquals(s.decoding().maxNewTokens(), summarizer.summarize(List.of("Anna: see you at noon."), s).get(0).tokenIds().length);
         }
     }
 

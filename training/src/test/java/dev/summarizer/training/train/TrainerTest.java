@@ -196,8 +196,8 @@ class TrainerTest {
             // checkpoint-2 is the best (the first evaluation); the newest is kept beside it.
             assertEquals(List.of("checkpoint-2", "checkpoint-6", "final", "metrics.jsonl"), names);
         }
-        assertEquals("checkpoint-2", TrainingCheckpoint.read(out.resolve("checkpoint-6"), null).trainerState()
-                .get("best_checkpoint").asText());
+        assertEquals(out.resolve("checkpoint-2").toString(), TrainingCheckpoint.read(out.resolve("checkpoint-6"), null)
+                .trainerState().get("best_model_checkpoint").asText());
     }
 
     @Test

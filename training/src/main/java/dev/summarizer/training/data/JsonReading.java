@@ -11,13 +11,13 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /** What the JSON readers share: one configured mapper and their error messages. */
-final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+final class JsonReading {
+    static final ObjectMapper MAPPER = dev.summarizer.Json.MAPPER;
 
     /** Reads a whole text as one value: {@code {...} garbage} on a JSON lines row fails instead of passing. */
     static final ObjectReader WHOLE_TEXT = MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    private Json() {}
+    private JsonReading() {}
 
     /** {@code file:line: not valid JSON at column c: what Jackson found}, on one line. */
     static DatasetException notValid(Path file, JsonProcessingException e) {
