@@ -36,7 +36,8 @@ jvm_flags() {
   echo "$flags"
 }
 
-# The environment every JVM of this project runs with (see DESIGN.md).
+# The environment every JVM of this project runs with: ONNX Runtime 1.29 crashes at start with long command lines
+# unless its telemetry is off, and DJL probes a cloud metadata address unless tracking is opted out.
 export ORT_DISABLE_TELEMETRY=1
 export OPT_OUT_TRACKING=true
 # The JVM decodes command-line arguments (a text to summarize) with the locale's charset: without a UTF-8

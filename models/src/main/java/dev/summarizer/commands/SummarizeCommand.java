@@ -7,7 +7,7 @@ import dev.summarizer.cli.UsageException;
 import dev.summarizer.cli.UserException;
 import dev.summarizer.cli.GenerationFlags;
 import dev.summarizer.cli.JsonLines;
-import dev.summarizer.cli.Progress;
+import dev.summarizer.Progress;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.summarizer.generate.GenerationSettings;
 import dev.summarizer.generate.InvalidSettingException;
@@ -96,10 +96,14 @@ public final class SummarizeCommand implements Command {
                 throw GenerationFlags.usageError(e);
             }
             List<Summary> summaries = new ArrayList<>();
-            Progress progress = new Progress("summarized", texts.size());
+            Progress progress = Progress.on(System.err);
+            progress.begin("summarize", texts.size(), 0, Progress.Unit.of("texts"));
             for (int start = 0; start < texts.size(); start += batchSize) {
                 summaries.addAll(summarizer.summarize(texts.subList(start, Math.min(texts.size(), start + batchSize)), settings));
                 progress.update(summaries.size());
+            }
+            if (input != null) {
+                progress.end();
             }
             if (input == null) {
                 Summary s = summaries.get(0);

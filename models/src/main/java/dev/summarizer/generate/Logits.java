@@ -48,11 +48,4 @@ public final class Logits {
         }
         return best;
     }
-
-    /** A copy of one row. */
-    public float[] row(int row) {
-        float[] out = new float[vocab];
-        data.get(row * vocab, out);
-        return out;
-    }
 }

@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.LongAdder;
 /** Runs sessions and adds up the time spent inside ONNX Runtime, so benchmarks can report its share. */
 public final class RunTimer {
     private final LongAdder nanos = new LongAdder();
-    private final LongAdder calls = new LongAdder();
 
     OrtSession.Result run(OrtSession session, Map<String, OnnxTensor> inputs) throws OrtException {
         long start = System.nanoTime();
@@ -18,7 +17,6 @@ public final class RunTimer {
             return session.run(inputs);
         } finally {
             nanos.add(System.nanoTime() - start);
-            calls.increment();
         }
     }
 
@@ -29,15 +27,10 @@ public final class RunTimer {
             return session.run(inputs, outputs, pinnedOutputs);
         } finally {
             nanos.add(System.nanoTime() - start);
-            calls.increment();
         }
     }
 
     public long nanos() {
         return nanos.sum();
-    }
-
-    public long calls() {
-        return calls.sum();
     }
 }

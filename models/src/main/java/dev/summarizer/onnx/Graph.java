@@ -19,9 +19,6 @@ import java.util.Map;
  * refer to them (and to any other outer value) by name, as ONNX allows.
  */
 public final class Graph {
-    /** Stands for an omitted optional input. */
-    public static final Value OMITTED = new Value("", DType.FLOAT, Shape.scalar());
-
     private final String name;
     private final Graph root;
     private final List<Value> inputs = new ArrayList<>();
@@ -55,10 +52,6 @@ public final class Graph {
 
     public String name() {
         return name;
-    }
-
-    public boolean isRoot() {
-        return root == this;
     }
 
     public List<Value> inputs() {

@@ -1,6 +1,7 @@
 package dev.summarizer.serving;
 
 import dev.summarizer.Json;
+import ai.onnxruntime.OrtException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -112,7 +113,7 @@ public final class SummarizationServer implements AutoCloseable {
     }
 
     /** Loads the model, warms it up, and starts listening. */
-    public static SummarizationServer start(ServerConfig config, Summarizer summarizer) throws Exception {
+    public static SummarizationServer start(ServerConfig config, Summarizer summarizer) throws OrtException {
         SummarizationServer server = new SummarizationServer(config, summarizer);
         server.app.start(config.host(), config.port());
         server.warmUp();
@@ -120,12 +121,12 @@ public final class SummarizationServer implements AutoCloseable {
         return server;
     }
 
-    public static Summarizer loadModel(ServerConfig config) throws Exception {
+    public static Summarizer loadModel(ServerConfig config) throws OrtException {
         return Summarizer.open(ModelFolder.open(config.model()), config.device(), config.threads(), config.decoderMode());
     }
 
     /** One summary of each kind, so that the first real request does not pay for allocations and kernels. */
-    private void warmUp() throws Exception {
+    private void warmUp() throws OrtException {
         String text = "Anna: Are we still meeting at noon?\nBen: Yes, see you at the station.";
         summarizer.summarize(List.of(text), defaults);
         DecodingSettings d = defaults.decoding();
@@ -356,7 +357,7 @@ public final class SummarizationServer implements AutoCloseable {
      * Jetty stops, waiting for the handlers still writing their answers. The caller closes the model after this.
      */
     @Override
-    public void close() throws Exception {
+    public void close() throws InterruptedException {
         state = "shutting_down";
         boolean drained = scheduler.drain(config.shutdownTimeoutMillis());
         if (!drained) {

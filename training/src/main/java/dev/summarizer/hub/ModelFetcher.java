@@ -1,5 +1,7 @@
 package dev.summarizer.hub;
 
+import dev.summarizer.Progress;
+import dev.summarizer.Units;
 import dev.summarizer.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,7 @@
 package dev.summarizer.hub;
 
+import dev.summarizer.Progress;
+import dev.summarizer.Units;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package dev.summarizer.hub;
 
+import dev.summarizer.Progress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

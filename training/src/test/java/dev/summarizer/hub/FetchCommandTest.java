@@ -1,5 +1,6 @@
 package dev.summarizer.hub;
 
+import dev.summarizer.Units;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

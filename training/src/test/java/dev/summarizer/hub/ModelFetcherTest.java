@@ -1,5 +1,6 @@
 package dev.summarizer.hub;
 
+import dev.summarizer.Progress;
 import static dev.summarizer.hub.HubFixtures.ALIAS;
 import static dev.summarizer.hub.HubFixtures.MODEL_FOLDER;
 import static dev.summarizer.hub.HubFixtures.REPO;

@@ -85,12 +85,4 @@ final class GradientBuilder {
     Value expandLike(Value x, Value like) {
         return g.expand(x, g.shapeOf(like), like.shape());
     }
-
-    static boolean isFloat(Value v) {
-        return v.type().isFloatingPoint();
-    }
-
-    static Dim unknown() {
-        return Dim.named("?");
-    }
 }

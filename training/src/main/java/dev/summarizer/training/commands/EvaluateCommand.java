@@ -8,7 +8,7 @@ import dev.summarizer.cli.GenerationFlags;
 import dev.summarizer.cli.JsonLines;
 import dev.summarizer.cli.Options;
 import dev.summarizer.cli.ParsedArgs;
-import dev.summarizer.cli.Progress;
+import dev.summarizer.Progress;
 import dev.summarizer.cli.UserException;
 import dev.summarizer.generate.GenerationSettings;
 import dev.summarizer.generate.InvalidSettingException;
@@ -75,7 +75,8 @@ public final class EvaluateCommand implements Command {
             } catch (InvalidSettingException e) {
                 throw GenerationFlags.usageError(e);
             }
-            Progress progress = new Progress("summarized", examples.size());
+            Progress progress = Progress.on(System.err);
+            progress.begin("summarize", examples.size(), 0, Progress.Unit.of("texts"));
             for (int start = 0; start < examples.size(); start += batchSize) {
                 List<SummarizationExample> batch = examples.subList(start, Math.min(examples.size(), start + batchSize));
                 List<String> texts = batch.stream().map(SummarizationExample::text).toList();
@@ -92,6 +93,7 @@ public final class EvaluateCommand implements Command {
                 }
                 progress.update(predictions.size());
             }
+            progress.end();
         }
         RougeMeans means = new RougeScorer(true, true).corpus(predictions, references);
         ObjectNode result = Json.MAPPER.createObjectNode();

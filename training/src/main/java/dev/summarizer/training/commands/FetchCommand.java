@@ -1,5 +1,7 @@
 package dev.summarizer.training.commands;
 
+import dev.summarizer.Progress;
+import dev.summarizer.Units;
 import dev.summarizer.cli.Command;
 import dev.summarizer.cli.Options;
 import dev.summarizer.cli.ParsedArgs;
@@ -10,9 +12,7 @@ import dev.summarizer.hub.HubHttp;
 import dev.summarizer.hub.HubSettings;
 import dev.summarizer.hub.HubUrls;
 import dev.summarizer.hub.ModelFetcher;
-import dev.summarizer.hub.Progress;
 import dev.summarizer.hub.RetryPolicy;
-import dev.summarizer.hub.Units;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

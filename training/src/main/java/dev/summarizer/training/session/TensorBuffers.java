@@ -34,10 +34,6 @@ final class TensorBuffers implements AutoCloseable {
         }
     }
 
-    FloatBuffer buffer(String name) {
-        return buffers.get(name);
-    }
-
     OnnxTensor tensor(String name) {
         return tensors.get(name);
     }
@@ -75,14 +71,6 @@ final class TensorBuffers implements AutoCloseable {
         Map<String, Safetensors.Buffer> out = new LinkedHashMap<>();
         buffers.forEach((name, buffer) -> out.put(prefix + name, new Safetensors.Buffer(shapes.get(name), buffer)));
         return out;
-    }
-
-    void fill(float value) {
-        for (FloatBuffer b : buffers.values()) {
-            for (int i = 0; i < b.capacity(); i++) {
-                b.put(i, value);
-            }
-        }
     }
 
     @Override

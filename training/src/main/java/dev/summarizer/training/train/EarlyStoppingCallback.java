@@ -1,5 +1,6 @@
 package dev.summarizer.training.train;
 
+import dev.summarizer.Progress;
 import java.util.Map;
 
 /**
@@ -10,9 +11,9 @@ final class EarlyStoppingCallback implements TrainerCallback {
     private final int patience;
     private final String metric;
     private final boolean greaterIsBetter;
-    private final ProgressBar progress;
+    private final Progress progress;
 
-    EarlyStoppingCallback(int patience, String metric, boolean greaterIsBetter, ProgressBar progress) {
+    EarlyStoppingCallback(int patience, String metric, boolean greaterIsBetter, Progress progress) {
         this.patience = patience;
         this.metric = metric;
         this.greaterIsBetter = greaterIsBetter;
@@ -26,7 +27,7 @@ final class EarlyStoppingCallback implements TrainerCallback {
         boolean improved = state.bestMetric == null || (greaterIsBetter ? value > state.bestMetric : value < state.bestMetric);
         state.earlyStoppingPatienceCounter = improved ? 0 : state.earlyStoppingPatienceCounter + 1;
         if (state.earlyStoppingPatienceCounter >= patience) {
-            progress.message(String.format("early stopping: %s did not improve for %d evaluations", metric,
+            progress.line(String.format("early stopping: %s did not improve for %d evaluations", metric,
                     state.earlyStoppingPatienceCounter));
             control.shouldTrainingStop = true;
         }

@@ -1,5 +1,6 @@
 package dev.summarizer.training.train;
 
+import dev.summarizer.Progress;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,9 +9,9 @@ import java.util.Map;
 /** Writes every logged row and every evaluation to {@code metrics.jsonl}, and prints evaluations on the progress line. */
 final class MetricsCallback implements TrainerCallback {
     private final MetricsLog metrics;
-    private final ProgressBar progress;
+    private final Progress progress;
 
-    MetricsCallback(MetricsLog metrics, ProgressBar progress) {
+    MetricsCallback(MetricsLog metrics, Progress progress) {
         this.metrics = metrics;
         this.progress = progress;
     }
@@ -30,7 +31,7 @@ final class MetricsCallback implements TrainerCallback {
         state.logHistory.add(row);
         StringBuilder line = new StringBuilder("eval at step " + state.globalStep + ":");
         results.forEach((k, v) -> line.append(String.format(" %s %.4f", k, v)));
-        progress.message(line.toString());
+        progress.line(line.toString());
     }
 
     private void write(ObjectNode row) {

@@ -1,5 +1,6 @@
 package dev.summarizer.training.train;
 
+import dev.summarizer.Progress;
 import ai.onnxruntime.OrtException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.summarizer.export.OnnxExport;
@@ -115,7 +116,8 @@ public final class Trainer {
                         : MetricsLog.create(output.resolve(METRICS));
                 Evaluator evaluator = evalData == null ? null
                         : Evaluator.open(session, source, evalData, args, config.padTokenId())) {
-            ProgressBar progress = new ProgressBar(out, maxSteps, session.step());
+            Progress progress = Progress.on(out);
+            progress.begin("train", maxSteps, session.step(), Progress.Unit.of("steps"));
             TrainingArguments.Evaluation evaluation = args.evaluation();
             List<TrainerCallback> callbacks = new ArrayList<>(List.of(
                     new DefaultFlowCallback(args, maxSteps, stepsPerEpoch, evaluator != null),
@@ -147,7 +149,7 @@ public final class Trainer {
                     try {
                         stepLossSum += session.trainStep(Collator.collate(trainData, batches.get(b), config.padTokenId()));
                     } catch (NonFiniteLossException e) {
-                        progress.finish();
+                        progress.line("");
                         throw new TrainingException(e.getMessage()
                                 + (lastCheckpoint != null ? "; the last good checkpoint is " + lastCheckpoint : ""));
                     }

@@ -1,4 +1,4 @@
-package dev.summarizer.hub;
+package dev.summarizer;
 
 import java.util.Locale;
 

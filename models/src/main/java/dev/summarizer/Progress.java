@@ -1,4 +1,4 @@
-package dev.summarizer.hub;
+package dev.summarizer;
 
 import java.io.Console;
 import java.io.PrintStream;
@@ -6,26 +6,34 @@ import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
- * Progress of one transfer at a time on stderr: what, how much of how much, rate and time left. On a
- * terminal one line is rewritten in place ({@code \r}) at most four times a second; in a log, a plain line
- * every few seconds. Transfers that finish within the first interval print only their final line.
+ * The one progress printer of the command line (downloads, summarizing a file, training steps), on stderr: what,
+ * how much of how much, an optional detail (a training step's loss), rate and time left. On a terminal one line is
+ * rewritten in place ({@code \r}) at most four times a second; in a log, a plain line every few seconds. Work that
+ * finishes within the first interval prints only its final line.
  */
 public final class Progress {
-    public enum Unit {
-        BYTES, ROWS;
+    /** What is counted: bytes (printed in decimal units) or things with a name ({@code rows}, {@code steps}). */
+    public record Unit(String name, boolean bytes) {
+        public static final Unit BYTES = new Unit("B", true);
+        public static final Unit ROWS = of("rows");
+
+        public static Unit of(String name) {
+            return new Unit(name, false);
+        }
 
         String amount(long n) {
-            return this == BYTES ? Units.bytes(n) : Units.count(n) + " rows";
+            return bytes ? Units.bytes(n) : Units.count(n) + " " + name;
         }
 
         String partOf(long done, long total) {
-            return this == BYTES ? Units.bytes(done) + " / " + Units.bytes(total)
-                    : Units.count(done) + " / " + Units.count(total) + " rows";
+            return bytes ? Units.bytes(done) + " / " + Units.bytes(total) : Units.count(done) + " / " + Units.count(total) + " " + name;
         }
 
         String rate(double perSecond) {
-            return this == BYTES ? Units.bytes(Math.round(perSecond)) + "/s"
-                    : String.format(Locale.ROOT, "%,.0f rows/s", perSecond);
+            if (bytes) {
+                return Units.bytes(Math.round(perSecond)) + "/s";
+            }
+            return String.format(Locale.ROOT, perSecond >= 100 ? "%,.0f %s/s" : "%.2f %s/s", perSecond, name);
         }
     }
 
@@ -44,6 +52,7 @@ public final class Progress {
     private long startNanos;
     private long lastPrintNanos;
     private int lineWidth;
+    private String detail;
 
     public Progress(PrintStream out, boolean terminal, LongSupplier nanoClock) {
         this.out = out;
@@ -65,10 +74,17 @@ public final class Progress {
         this.done = initial;
         this.startNanos = nanoClock.getAsLong();
         this.lastPrintNanos = startNanos;
+        this.detail = null;
     }
 
     public void update(long done) {
+        update(done, null);
+    }
+
+    /** {@code detail} (null for none) is shown after the amount, e.g. a training step's loss and learning rate. */
+    public void update(long done, String detail) {
         this.done = done;
+        this.detail = detail;
         long now = nanoClock.getAsLong();
         if (now - lastPrintNanos < (terminal ? TERMINAL_INTERVAL_NANOS : LOG_INTERVAL_NANOS)) {
             return;
@@ -117,6 +133,9 @@ public final class Progress {
         StringBuilder sb = new StringBuilder(total >= 0 ? unit.partOf(done, total) : unit.amount(done));
         if (total > 0) {
             sb.append(String.format(Locale.ROOT, " (%d%%)", done * 100 / total));
+        }
+        if (detail != null) {
+            sb.append(", ").append(detail);
         }
         sb.append(", ").append(unit.rate(rate));
         if (total >= 0 && rate > 0) {

@@ -1,4 +1,4 @@
-package dev.summarizer.hub;
+package dev.summarizer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
