@@ -1,6 +1,5 @@
 package dev.summarizer.export;
 
-import dev.summarizer.model.ParameterSpec;
 import dev.summarizer.model.T5Config;
 import dev.summarizer.model.T5ParameterLayout;
 import dev.summarizer.model.T5Weights;
@@ -14,10 +13,12 @@ import java.util.Map;
 
 /**
  * How an inference graph holds its weights. {@link #embedded} puts them in the file as initializers (the exported
- * model); {@link #fedAtRun} declares each as a graph input of the same name, fed at every run (a training run's
- * evaluation decoders read the live parameter buffers this way, so they are built once and never go stale). Either
- * way a weight is added the first time a layer asks for it: each graph holds or takes exactly the weights it uses,
- * and the merged decoder's branches share one copy.
+ * model); {@link #asInputs} declares each as a graph input, for weights that live elsewhere (a training run's
+ * parameter buffers, see {@link SuppliedInitializers}): embeddings, norms and position biases under their own names,
+ * linear weights already transposed to {@code [in, out]} under {@link #transposedName}, because ONNX Runtime folds a
+ * transposed constant slowly when it opens a session (about 1 s for a t5-small decoder's weights). Either way a
+ * weight is added the first time a layer asks for it: each graph holds or takes exactly the weights it uses, and the
+ * merged decoder's branches share one copy.
  */
 public sealed interface GraphWeights {
     T5Config config();
@@ -31,8 +32,13 @@ public sealed interface GraphWeights {
         return new Embedded(weights);
     }
 
-    static GraphWeights fedAtRun(T5Config config, T5ParameterLayout layout) {
-        return new FedAtRun(config, layout);
+    /** The graph input that holds linear weight {@code name} transposed, in a graph built {@link #asInputs}. */
+    static String transposedName(String name) {
+        return "transposed." + name;
+    }
+
+    static GraphWeights asInputs(T5Config config, T5ParameterLayout layout) {
+        return new AsInputs(config, layout);
     }
 
     record Embedded(T5Weights weights) implements GraphWeights {
@@ -53,18 +59,31 @@ public sealed interface GraphWeights {
         }
     }
 
-    record FedAtRun(T5Config config, T5ParameterLayout layout) implements GraphWeights {
+    record AsInputs(T5Config config, T5ParameterLayout layout) implements GraphWeights {
         @Override
         public ParameterSource attachTo(Graph root) {
             Map<String, Value> added = new HashMap<>();
-            return name -> added.computeIfAbsent(name, n -> {
-                ParameterSpec spec = layout.spec(n);
-                Dim[] dims = new Dim[spec.shape().length];
-                for (int i = 0; i < dims.length; i++) {
-                    dims[i] = Dim.of(spec.shape()[i]);
+            return new ParameterSource() {
+                @Override
+                public Value get(String name) {
+                    return added.computeIfAbsent(name, n -> {
+                        long[] shape = layout.spec(n).shape();
+                        Dim[] dims = new Dim[shape.length];
+                        for (int i = 0; i < dims.length; i++) {
+                            dims[i] = Dim.of(shape[i]);
+                        }
+                        return root.input(n, DType.FLOAT, dims);
+                    });
                 }
-                return root.input(n, DType.FLOAT, dims);
-            });
+
+                @Override
+                public Value linearWeight(Graph g, String name) {
+                    return added.computeIfAbsent(transposedName(name), n -> {
+                        long[] shape = layout.spec(name).shape();
+                        return root.input(n, DType.FLOAT, Dim.of(shape[1]), Dim.of(shape[0]));
+                    });
+                }
+            };
         }
     }
 }

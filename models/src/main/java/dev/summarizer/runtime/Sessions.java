@@ -1,5 +1,6 @@
 package dev.summarizer.runtime;
 
+import ai.onnxruntime.OnnxTensorLike;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
@@ -8,6 +9,7 @@ import dev.summarizer.model.ModelFormatException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /** Opens ONNX Runtime sessions with this project's settings. */
 public final class Sessions {
@@ -50,6 +52,20 @@ public final class Sessions {
     public static OrtSession openForTraining(byte[] model, Device device, int threads) throws OrtException {
         try (OrtSession.SessionOptions options = options(device, threads, true)) {
             options.setMemoryPatternOptimization(false);
+            return environment().createSession(model, options);
+        }
+    }
+
+    /**
+     * A session for a graph whose weight initializers are marked as external data (see
+     * {@code SuppliedInitializers}), with {@code initializers} supplying them from memory. ONNX Runtime treats them as
+     * constants, folding and prepacking as for an exported file, and reads the buffers only while the session is
+     * created: later changes to them are not seen.
+     */
+    public static OrtSession openWithInitializers(byte[] model, Map<String, ? extends OnnxTensorLike> initializers,
+            Device device, int threads) throws OrtException {
+        try (OrtSession.SessionOptions options = options(device, threads, false)) {
+            options.addExternalInitializers(new java.util.HashMap<>(initializers));
             return environment().createSession(model, options);
         }
     }

@@ -1,5 +1,6 @@
 package dev.summarizer.t5;
 
+import dev.summarizer.onnx.Graph;
 import dev.summarizer.onnx.Value;
 
 /**
@@ -9,4 +10,14 @@ import dev.summarizer.onnx.Value;
 @FunctionalInterface
 public interface ParameterSource {
     Value get(String name);
+
+    /**
+     * A linear weight {@code W [out, in]} as the right-hand side of {@code x @ W^T}, made in graph {@code g}: by
+     * default the transpose of {@link #get}, which ONNX Runtime folds into the initializer of an exported file and
+     * which training differentiates plainly. A source may give it already transposed instead (see
+     * {@code GraphWeights.asInputs}).
+     */
+    default Value linearWeight(Graph g, String name) {
+        return g.transpose(get(name), 1, 0);
+    }
 }
