@@ -13,7 +13,7 @@ normal * 0.02 values instead of PEFT's zeros, so that both A and B get non-zero 
 step (with B = 0 the gradient of A is exactly zero). The Java side loads this adapter with --lora-adapter.
 
 The base weights and the tokenizer are read from the existing fixtures and not copied here:
-models/src/test/resources/fixtures/<arch>/ and models/src/test/resources/fixtures/trainer/{train.jsonl,model/}.
+models/src/test/resources/fixtures/<arch>/ and training/src/test/resources/fixtures/trainer/{train.jsonl,model/}.
 
 Writes training/src/test/resources/fixtures/lora/:
   <arch>/initial_adapter/            adapter_config.json, adapter_model.safetensors (PeftModel.save_pretrained)
@@ -42,7 +42,7 @@ from transformers.optimization import get_linear_schedule_with_warmup
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 MODEL_FIXTURES = os.path.join(ROOT, "models", "src", "test", "resources", "fixtures")
-TRAINER = os.path.join(MODEL_FIXTURES, "trainer")
+TRAINER = os.path.join(ROOT, "training", "src", "test", "resources", "fixtures", "trainer")
 OUT = os.path.join(ROOT, "training", "src", "test", "resources", "fixtures", "lora")
 
 # The trainer fixture's settings (checked against its expected.json below); its seed made that fixture's model
