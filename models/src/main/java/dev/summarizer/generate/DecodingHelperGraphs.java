@@ -14,7 +14,7 @@ import java.util.Map;
  * Two small graphs that keep beam search's per-step tensor work inside ONNX Runtime (vectorised, and without
  * copying logits or caches through Java): choosing the best continuations, and reordering cache rows.
  */
-final class DecodingHelperGraphs {
+public final class DecodingHelperGraphs {
     static final String LOGITS = "logits";
     static final String BEAM_SCORES = "beam_scores";
     static final String BANNED_INDICES = "banned_indices";
@@ -34,7 +34,7 @@ final class DecodingHelperGraphs {
      * Inputs: logits {@code [rows, 1, vocab]}, beam_scores {@code [rows, 1]}, banned_indices {@code [n, 2]}
      * (row, token), banned_values {@code [n]}, candidate_shape {@code [batch, beams * vocab]}, k {@code [1]}.
      */
-    static byte[] beamCandidates(int vocab) {
+    public static byte[] beamCandidates(int vocab) {
         Graph g = new Graph("beam_candidates");
         Dim rows = Dim.named("rows");
         Value logits = g.input(LOGITS, DType.FLOAT, rows, Dim.named("positions"), Dim.of(vocab));
@@ -59,7 +59,7 @@ final class DecodingHelperGraphs {
     }
 
     /** Output {@code i} is input cache {@code i} with its rows gathered by parent_rows {@code [rows]}. */
-    static byte[] cacheReorder(int caches) {
+    public static byte[] cacheReorder(int caches) {
         Graph g = new Graph("cache_reorder");
         Value parents = g.input(PARENT_ROWS, DType.INT64, Dim.named("rows"));
         for (int i = 0; i < caches; i++) {

@@ -261,17 +261,7 @@ public final class TrainingSession implements AutoCloseable {
     /** gradients += micro-batch gradients, in place, by a small graph of Adds. */
     private void addMicroBatchGradients() throws OrtException {
         if (accumulate == null) {
-            Graph g = new Graph("accumulate");
-            for (ParameterSpec spec : layout.specs()) {
-                Dim[] dims = new Dim[spec.shape().length];
-                for (int i = 0; i < dims.length; i++) {
-                    dims[i] = Dim.of(spec.shape()[i]);
-                }
-                Value sum = g.input("sum." + spec.name(), DType.FLOAT, dims);
-                Value part = g.input("part." + spec.name(), DType.FLOAT, dims);
-                g.output("new." + spec.name(), g.add(sum, part));
-            }
-            accumulate = Sessions.open(OnnxModelWriter.toModel(g).toByteArray(), Device.CPU, threads);
+            accumulate = Sessions.open(OnnxModelWriter.toModel(accumulationGraph(layout)).toByteArray(), Device.CPU, threads);
         }
         Map<String, OnnxTensor> inputs = new HashMap<>();
         Map<String, OnnxTensor> pinned = new HashMap<>();
@@ -281,6 +271,21 @@ public final class TrainingSession implements AutoCloseable {
             pinned.put("new." + spec.name(), grads.tensor(spec.name()));
         }
         accumulate.run(inputs, Set.of(), pinned).close();
+    }
+
+    /** The gradient-accumulation graph: {@code new.<p> = sum.<p> + part.<p>} for every parameter. */
+    public static Graph accumulationGraph(T5ParameterLayout layout) {
+        Graph g = new Graph("accumulate");
+        for (ParameterSpec spec : layout.specs()) {
+            Dim[] dims = new Dim[spec.shape().length];
+            for (int i = 0; i < dims.length; i++) {
+                dims[i] = Dim.of(spec.shape()[i]);
+            }
+            Value sum = g.input("sum." + spec.name(), DType.FLOAT, dims);
+            Value part = g.input("part." + spec.name(), DType.FLOAT, dims);
+            g.output("new." + spec.name(), g.add(sum, part));
+        }
+        return g;
     }
 
     private static double scalar(OrtSession.Result result, String name) throws OrtException {
