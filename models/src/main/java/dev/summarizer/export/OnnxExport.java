@@ -20,7 +20,7 @@ public final class OnnxExport {
     private OnnxExport() {}
 
     /** The files of the onnx/ folder and the builder of each. */
-    private static Map<String, Function<T5Weights, Graph>> graphs() {
+    public static Map<String, Function<T5Weights, Graph>> graphs() {
         Map<String, Function<T5Weights, Graph>> graphs = new LinkedHashMap<>();
         graphs.put(OptimumLayout.ENCODER_FILE, InferenceGraphs::encoder);
         graphs.put(OptimumLayout.DECODER_FILE, InferenceGraphs::decoder);

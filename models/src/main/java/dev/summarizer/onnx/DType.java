@@ -3,6 +3,7 @@ package dev.summarizer.onnx;
 /** The ONNX element types this project's graphs use, with their TensorProto codes. */
 public enum DType {
     FLOAT(1, 4),
+    UINT8(2, 1),
     INT32(6, 4),
     INT64(7, 8),
     BOOL(9, 1),

@@ -144,7 +144,7 @@ public final class Graph {
             if (n.inputs().stream().anyMatch(v -> v.name().equals(from.name()))
                     || n.outputs().stream().anyMatch(v -> v.name().equals(from.name()))) {
                 nodes.set(i, new Node(n.name(), n.opType(), replace(n.inputs(), from, to), replace(n.outputs(), from, to),
-                        n.attributes()));
+                        n.attributes(), n.domain()));
             }
         }
     }
@@ -164,6 +164,14 @@ public final class Graph {
 
     public Value initializer(String initializerName, FloatTensor tensor) {
         return initializer(initializerName, Constant.of(tensor));
+    }
+
+    /** Drops an initializer, for rewrites that leave it unread; the caller makes sure nothing reads it. */
+    public void removeInitializer(String initializerName) {
+        if (root.initializers.remove(initializerName) == null) {
+            throw new IllegalArgumentException("no initializer " + initializerName);
+        }
+        root.constantsByHash.values().forEach(sameHash -> sameHash.removeIf(v -> v.name().equals(initializerName)));
     }
 
     /** A constant initializer; identical constants are stored once. */
@@ -220,9 +228,30 @@ public final class Graph {
         return op(opType, in, attributes, List.of(outType), List.of(outShape)).get(0);
     }
 
+    /** A node of an operator set other than ONNX's own, e.g. {@code com.microsoft}'s contrib operators. */
+    public Value domainOp(String domain, String opType, List<Value> in, Map<String, Object> attributes, DType outType,
+            Shape outShape) {
+        Value out = new Value(freshName(opType), outType, outShape);
+        addNode(domain, opType, in, List.of(out), attributes);
+        return out;
+    }
+
     private void addNode(String opType, List<Value> in, List<Value> out, Map<String, Object> attributes) {
+        addNode("", opType, in, out, attributes);
+    }
+
+    private void addNode(String domain, String opType, List<Value> in, List<Value> out, Map<String, Object> attributes) {
         String nodeName = out.isEmpty() ? freshName(opType) : out.get(0).name().replaceFirst("_\\d+$", "") + "_node";
-        nodes.add(new Node(nodeName + "_" + nodes.size(), opType, in, out, new LinkedHashMap<>(attributes)));
+        nodes.add(new Node(nodeName + "_" + nodes.size(), opType, in, out, new LinkedHashMap<>(attributes), domain));
+    }
+
+    /**
+     * Replaces this graph's nodes (not those of its branches) by a rewrite of them, e.g. a graph pass's. The
+     * rewrite keeps them in topological order and every value they read defined.
+     */
+    public void replaceNodes(List<Node> rewritten) {
+        nodes.clear();
+        nodes.addAll(rewritten);
     }
 
     // ---------------------------------------------------------------------------------------------

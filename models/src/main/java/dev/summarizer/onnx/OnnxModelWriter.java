@@ -21,15 +21,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * Serialises a {@link Graph} as an ONNX model (IR 8, opset 17). Models whose initializers would pass
+ * Serialises a {@link Graph} as an ONNX model (IR 8, opset 17, plus {@code com.microsoft} version 1 when a
+ * node uses ONNX Runtime's contrib operators). Models whose initializers would pass
  * protobuf's 2 GiB limit keep their large tensors in an external data file beside the model,
  * {@code <model file name>_data}, as the ONNX external-data convention describes.
  */
 public final class OnnxModelWriter {
     public static final int IR_VERSION = 8;
     public static final int OPSET = 17;
+    /** The versions of the operator sets other than ONNX's own that nodes may use. */
+    public static final Map<String, Integer> DOMAIN_OPSETS = Map.of("com.microsoft", 1);
     /** Initializer bytes above which tensors move to external data (protobuf messages stop at 2 GiB). */
     public static final long EXTERNAL_DATA_THRESHOLD = 1_800_000_000L;
     private static final long EXTERNAL_MIN_BYTES = 1024;
@@ -77,13 +82,35 @@ public final class OnnxModelWriter {
                 proto.addInitializer(tensorProto(entry.getKey(), c));
             }
         }
-        return ModelProto.newBuilder()
+        ModelProto.Builder model = ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
-                .setProducerName("summarizer")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET));
+        for (String domain : domainsUsed(graph, new TreeSet<>())) {
+            Integer version = DOMAIN_OPSETS.get(domain);
+            if (version == null) {
+                throw new IllegalArgumentException("no opset version known for domain " + domain);
+            }
+            model.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(domain).setVersion(version));
+        }
+        return model.setProducerName("summarizer")
                 .setProducerVersion("0.1")
                 .setGraph(proto)
                 .build();
+    }
+
+    /** The non-standard domains of the nodes of {@code graph} and of its branches. */
+    private static Set<String> domainsUsed(Graph graph, Set<String> domains) {
+        for (Node node : graph.nodes()) {
+            if (!node.domain().isEmpty()) {
+                domains.add(node.domain());
+            }
+            for (Object attribute : node.attributes().values()) {
+                if (attribute instanceof Graph branch) {
+                    domainsUsed(branch, domains);
+                }
+            }
+        }
+        return domains;
     }
 
     /** Nodes, inputs and outputs; initializers are added by the caller for the root graph only. */
@@ -103,6 +130,9 @@ public final class OnnxModelWriter {
 
     private static NodeProto nodeProto(Node node) {
         NodeProto.Builder proto = NodeProto.newBuilder().setName(node.name()).setOpType(node.opType());
+        if (!node.domain().isEmpty()) {
+            proto.setDomain(node.domain());
+        }
         node.inputs().forEach(v -> proto.addInput(v.name()));
         node.outputs().forEach(v -> proto.addOutput(v.name()));
         for (Map.Entry<String, Object> entry : node.attributes().entrySet()) {
@@ -164,12 +194,16 @@ public final class OnnxModelWriter {
 
     /** The tensor's values as ONNX raw data: little-endian, booleans one byte each. */
     static ByteBuffer littleEndianBytes(Constant c) {
+        if (c.type() == DType.UINT8) {
+            return ByteBuffer.wrap((byte[]) c.data());
+        }
         ByteBuffer buffer = ByteBuffer.allocate(Math.toIntExact(c.byteSize())).order(ByteOrder.LITTLE_ENDIAN);
         switch (c.type()) {
             case FLOAT -> buffer.asFloatBuffer().put((float[]) c.data());
             case DOUBLE -> buffer.asDoubleBuffer().put((double[]) c.data());
             case INT64 -> buffer.asLongBuffer().put((long[]) c.data());
             case INT32 -> buffer.asIntBuffer().put((int[]) c.data());
+            case UINT8 -> throw new AssertionError("returned above");
             case BOOL -> {
                 for (boolean b : (boolean[]) c.data()) {
                     buffer.put((byte) (b ? 1 : 0));

@@ -58,6 +58,7 @@ final class GradientBuilder {
         }
         return switch (c.type()) {
             case FLOAT -> ((float[]) c.data())[0];
+            case UINT8 -> ((byte[]) c.data())[0] & 0xFF;
             case DOUBLE -> ((double[]) c.data())[0];
             case INT64 -> ((long[]) c.data())[0];
             case INT32 -> ((int[]) c.data())[0];
