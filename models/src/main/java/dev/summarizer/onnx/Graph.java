@@ -54,6 +54,11 @@ public final class Graph {
         return name;
     }
 
+    /** Whether this is the root graph (which holds the initializers) rather than an If branch. */
+    public boolean isRoot() {
+        return root == this;
+    }
+
     public List<Value> inputs() {
         return List.copyOf(inputs);
     }
