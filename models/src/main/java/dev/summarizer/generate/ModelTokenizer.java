@@ -5,6 +5,7 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.summarizer.Json;
 import dev.summarizer.model.ModelFormatException;
 import dev.summarizer.model.TokenizerFiles;
 import java.io.IOException;
@@ -25,13 +26,16 @@ public final class ModelTokenizer implements AutoCloseable {
     private final Path file;
     private final HuggingFaceTokenizer untruncated;
     private final boolean cleanUpSpaces;
+    /** The most characters one token covers (the longest vocabulary entry), for bounding the work on long texts. */
+    private final int longestToken;
     /** Truncating tokenizers by maximum length; the library fixes the length per instance. */
     private final Map<Integer, HuggingFaceTokenizer> truncating = new ConcurrentHashMap<>();
 
-    private ModelTokenizer(Path file, HuggingFaceTokenizer untruncated, boolean cleanUpSpaces) {
+    private ModelTokenizer(Path file, HuggingFaceTokenizer untruncated, boolean cleanUpSpaces, int longestToken) {
         this.file = file;
         this.untruncated = untruncated;
         this.cleanUpSpaces = cleanUpSpaces;
+        this.longestToken = longestToken;
     }
 
     public static ModelTokenizer open(Path tokenizerJson) {
@@ -39,12 +43,34 @@ public final class ModelTokenizer implements AutoCloseable {
             throw new ModelFormatException(tokenizerJson + ": file not found");
         }
         boolean cleanUp = readCleanUpSetting(tokenizerJson.resolveSibling(TokenizerFiles.TOKENIZER_CONFIG));
+        int longest = longestToken(tokenizerJson);
         try {
-            return new ModelTokenizer(tokenizerJson, load(tokenizerJson, Map.of("truncation", "false")), cleanUp);
+            return new ModelTokenizer(tokenizerJson, load(tokenizerJson, Map.of("truncation", "false")), cleanUp, longest);
         } catch (IOException | RuntimeException e) {
             throw new ModelFormatException(tokenizerJson + ": not a tokenizer.json the tokenizers library can load ("
                     + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + ")");
         }
+    }
+
+    /** The longest entry of tokenizer.json's vocabulary, in characters (Unigram lists, WordLevel and BPE maps). */
+    private static int longestToken(Path tokenizerJson) {
+        JsonNode vocab;
+        try {
+            vocab = Json.MAPPER.readTree(tokenizerJson.toFile()).path("model").path("vocab");
+        } catch (IOException e) {
+            throw new ModelFormatException(tokenizerJson + ": not valid JSON");
+        }
+        int longest = 1;
+        if (vocab.isArray()) {
+            for (JsonNode entry : vocab) {
+                longest = Math.max(longest, entry.path(0).asText("").length());
+            }
+        } else {
+            for (var names = vocab.fieldNames(); names.hasNext(); ) {
+                longest = Math.max(longest, names.next().length());
+            }
+        }
+        return longest;
     }
 
     private static boolean readCleanUpSetting(Path tokenizerConfig) {
@@ -66,12 +92,45 @@ public final class ModelTokenizer implements AutoCloseable {
         return HuggingFaceTokenizer.newInstance(file, all);
     }
 
-    /** Ids with special tokens, truncated to {@code maxLength}. */
+    /**
+     * Ids with special tokens, truncated to {@code maxLength}. A text far longer than that is cut before it is
+     * tokenized, so the work stays bounded by {@code maxLength} rather than by the text (a megabyte took 6.4 s): it is
+     * cut at a word boundary past twice what {@code maxLength} tokens can cover, and cut longer if that still gave too few
+     * tokens (runs of spaces or unknown characters). The tokenizers split words at whitespace before anything else,
+     * so the tokens of the whole words before the cut are the whole text's; the truncated ids are exactly the whole
+     * text's, and {@link EncoderInput#tokenCount} counts the tokens up to the cut.
+     */
     public EncoderInput encode(String text, int maxLength) {
+        // Twice what maxLength tokens can cover: texts of ordinary length are tokenized whole and counted exactly.
+        long bound = 2L * maxLength * longestToken;
+        while (bound < text.length()) {
+            int cut = lastWhitespaceBefore(text, (int) bound);
+            if (cut <= 0) {
+                break; // one long word: only the whole text tokenizes it as the whole text does
+            }
+            String prefix = text.substring(0, cut);
+            long[] ids = untruncated.encode(prefix).getIds();
+            if (ids.length > maxLength) {
+                return truncate(prefix, maxLength, ids.length);
+            }
+            bound *= 2;
+        }
         long[] ids = untruncated.encode(text).getIds();
         if (ids.length <= maxLength) {
             return new EncoderInput(ids, ids.length, false);
         }
+        return truncate(text, maxLength, ids.length);
+    }
+
+    private static int lastWhitespaceBefore(String text, int end) {
+        int i = end;
+        while (i > 0 && !Character.isWhitespace(text.charAt(i))) {
+            i--;
+        }
+        return i;
+    }
+
+    private EncoderInput truncate(String text, int maxLength, int tokenCount) {
         HuggingFaceTokenizer truncator = truncating.computeIfAbsent(maxLength, n -> {
             try {
                 return load(file, Map.of("truncation", "true", "maxLength", Integer.toString(n)));
@@ -80,7 +139,7 @@ public final class ModelTokenizer implements AutoCloseable {
             }
         });
         Encoding truncated = truncator.encode(text);
-        return new EncoderInput(truncated.getIds(), ids.length, true);
+        return new EncoderInput(truncated.getIds(), tokenCount, true);
     }
 
     /** Text of {@code ids} without special tokens. */

@@ -21,14 +21,22 @@ public final class TextValidation {
         if (text == null || text.isBlank()) {
             return "text is empty";
         }
+        return characterProblem(text, "text");
+    }
+
+    /**
+     * What is wrong with the characters of {@code text} (which may be empty, as a prefix may), naming it {@code what},
+     * or null when there is nothing.
+     */
+    public static String characterProblem(String text, String what) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                return String.format("text is not valid Unicode: unpaired surrogate U+%04X at character %d", (int) c, i);
+                return String.format("%s is not valid Unicode: unpaired surrogate U+%04X at character %d", what, (int) c, i);
             } else if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
-                return String.format("text contains the control character U+%04X at character %d", (int) c, i);
+                return String.format("%s contains the control character U+%04X at character %d", what, (int) c, i);
             }
         }
         return null;

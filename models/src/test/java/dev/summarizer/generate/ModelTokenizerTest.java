@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.summarizer.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +48,32 @@ class ModelTokenizerTest {
             assertEquals(16, cut.ids().length);
             assertArrayEquals(Arrays.copyOf(full, 15), Arrays.copyOf(cut.ids(), 15));
             assertEquals(1, cut.ids()[15], "</s> ends a truncated input as it ends a full one");
+        }
+    }
+
+    @Test
+    void aHugeTextIsCutBeforeTokenizingAndTruncatedExactlyAsTheWholeText() throws Exception {
+        Path samsum = Fixtures.shared("data/samsum/validation.jsonl");
+        StringBuilder sb = new StringBuilder();
+        for (String line : Files.readAllLines(samsum)) {
+            sb.append(new ObjectMapper().readTree(line).get("dialogue").asText()).append("\n   \n");
+            if (sb.length() > 1_000_000) {
+                break;
+            }
+        }
+        String megabyte = sb.toString();
+        String spaces = " ".repeat(200_000) + megabyte; // whitespace that gives no tokens: the first cut is too short
+        try (ModelTokenizer tokenizer = ModelTokenizer.open(Fixtures.shared("t5/tokenizer.json"));
+                HuggingFaceTokenizer whole = HuggingFaceTokenizer.newInstance(Fixtures.shared("t5/tokenizer.json"),
+                        java.util.Map.of("addSpecialTokens", "true", "padding", "false", "truncation", "true",
+                                "maxLength", "512"))) {
+            for (String text : List.of(megabyte, spaces)) {
+                EncoderInput cut = tokenizer.encode(text, 512);
+                assertArrayEquals(whole.encode(text).getIds(), cut.ids());
+                assertTrue(cut.truncated());
+                assertTrue(cut.tokenCount() > 512 && cut.tokenCount() < 20_000,
+                        "counted up to the cut, not the whole megabyte: " + cut.tokenCount());
+            }
         }
     }
 

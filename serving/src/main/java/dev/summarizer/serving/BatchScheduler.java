@@ -3,6 +3,7 @@ package dev.summarizer.serving;
 import dev.summarizer.generate.DecodingObserver;
 import dev.summarizer.generate.DecodingSettings;
 import dev.summarizer.generate.EncoderInput;
+
 import dev.summarizer.generate.Summarizer;
 import dev.summarizer.generate.Summary;
 import java.util.ArrayDeque;
@@ -67,20 +68,50 @@ final class BatchScheduler implements AutoCloseable {
         this.worker = Thread.ofPlatform().name("summarizer-batcher").daemon().start(this::work);
     }
 
-    /** Queues a request; 503 when the queue is full or the server is shutting down. */
-    CompletableFuture<List<Summary>> submit(Pending request) {
+    /**
+     * Queues a request's texts, in parts of at most {@code maxBatchSize} (each part joins whatever batch suits it), and
+     * returns the summaries of all of them in order. Cancelling the returned future gives up every part; a part that
+     * fails fails the request and gives up the others. 503 when the queue has no room for all parts or the server is
+     * shutting down.
+     */
+    CompletableFuture<List<Summary>> submit(List<EncoderInput> texts, DecodingSettings decoding, DecodingObserver stream) {
+        List<Pending> parts = new ArrayList<>();
+        for (int start = 0; start < texts.size(); start += maxBatchSize) {
+            parts.add(new Pending(texts.subList(start, Math.min(texts.size(), start + maxBatchSize)), decoding, stream));
+        }
         synchronized (this) {
             if (closed) {
                 throw new ApiException(503, "shutting_down", "the server is shutting down", null);
             }
-            if (queue.size() >= capacity) {
+            if (queue.size() + parts.size() > capacity) {
                 throw new ApiException(503, "queue_full", "too many requests are waiting (" + capacity + "); retry shortly", null);
             }
-            queue.addLast(request);
+            queue.addAll(parts);
             metrics.queueDepth(queue.size());
             notifyAll();
         }
-        return request.result;
+        return parts.size() == 1 ? parts.get(0).result : joined(parts);
+    }
+
+    private static CompletableFuture<List<Summary>> joined(List<Pending> parts) {
+        CompletableFuture<List<Summary>> all = new CompletableFuture<>();
+        for (Pending part : parts) {
+            part.result.whenComplete((summaries, failure) -> {
+                if (failure != null) {
+                    all.completeExceptionally(failure);
+                } else if (parts.stream().allMatch(p -> p.result.isDone() && !p.result.isCompletedExceptionally())) {
+                    List<Summary> joined = new ArrayList<>();
+                    parts.forEach(p -> joined.addAll(p.result.join()));
+                    all.complete(joined);
+                }
+            });
+        }
+        all.whenComplete((summaries, failure) -> {
+            if (failure != null) {
+                parts.forEach(p -> p.result.cancel(false));
+            }
+        });
+        return all;
     }
 
     synchronized boolean busy() {
@@ -195,7 +226,14 @@ final class BatchScheduler implements AutoCloseable {
             metrics.batchStopped();
             batch.forEach(p -> p.result.completeExceptionally(e));
         } catch (Exception | OutOfMemoryError e) {
-            batch.forEach(p -> p.result.completeExceptionally(e));
+            if (batch.size() > 1) {
+                // One request must not fail its batch-mates: decode each alone, so only the one at fault fails.
+                LOG.warn("a batch of {} requests failed ({}); decoding them one by one", batch.size(), e.toString());
+                batch.stream().filter(p -> !p.givenUp()).forEach(p -> run(List.of(p)));
+            } else {
+                LOG.error("a request failed in the decoder", e);
+                batch.get(0).result.completeExceptionally(e);
+            }
         } finally {
             metrics.decoding(0);
         }

@@ -152,6 +152,10 @@ final class RequestParser {
         if (node.asText().length() > MAX_PREFIX_CHARS) {
             throw ApiException.badRequest("out_of_range", "prefix must be at most " + MAX_PREFIX_CHARS + " characters", "prefix");
         }
+        String problem = TextValidation.characterProblem(node.asText(), "prefix");
+        if (problem != null) {
+            throw ApiException.badRequest("invalid_text", problem, "prefix");
+        }
         return node.asText();
     }
 }

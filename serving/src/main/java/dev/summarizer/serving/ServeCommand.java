@@ -4,6 +4,7 @@ import dev.summarizer.cli.Command;
 import dev.summarizer.cli.GenerationFlags;
 import dev.summarizer.cli.Options;
 import dev.summarizer.cli.ParsedArgs;
+import dev.summarizer.cli.UsageException;
 import dev.summarizer.cli.UserException;
 import dev.summarizer.generate.Summarizer;
 import java.io.IOException;
@@ -42,6 +43,7 @@ public final class ServeCommand implements Command {
                 .option("max-input-tokens", "N", "input tokens kept per text (default: the model's max source length, 512)")
                 .option("long-inputs", "truncate|reject", "longer texts are truncated (the answer says so) or get 422", "truncate")
                 .option("max-texts", "N", "texts per request at most", "32")
+                .option("max-request-tokens", "N", "texts x beams x max_new_tokens a request may ask for at most", "32768")
                 .option("max-new-tokens-limit", "N", "the largest max_new_tokens a request may ask for", "512")
                 .option("max-beams", "N", "the largest num_beams a request may ask for", "8")
                 .option("api-key-file", "FILE", "require Authorization: Bearer <the file's key> on /v1/ endpoints")
@@ -81,6 +83,28 @@ public final class ServeCommand implements Command {
         return 0;
     }
 
+    /** The key in {@code file}: one line of printable ASCII (what a header can carry), surrounding whitespace ignored. */
+    private static String apiKey(Path file) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new UserException(file + ": file not found");
+        }
+        String key = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).strip();
+        if (key.isEmpty()) {
+            throw new UserException(file + ": the API key file is empty");
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                throw new UserException(String.format("%s: not an API key file: the key must be one line of printable ASCII, "
+                        + "found byte 0x%02X at offset %d", file, (int) c, i));
+            }
+        }
+        return key;
+    }
+
     /**
      * Waits for SIGTERM or SIGINT. The signals are handled here instead of through a shutdown hook: ONNX Runtime closes
      * its native environment in a shutdown hook of its own, and hooks run in no fixed order, so a request still
@@ -105,23 +129,18 @@ public final class ServeCommand implements Command {
     static ServerConfig config(ParsedArgs args) throws IOException {
         String mode = args.required("long-inputs");
         if (!mode.equals("truncate") && !mode.equals("reject")) {
-            throw new dev.summarizer.cli.UsageException("--long-inputs: expected truncate or reject, got \"" + mode + "\"");
+            throw new UsageException("--long-inputs: expected truncate or reject, got \"" + mode + "\"");
         }
-        String apiKey = null;
-        Path keyFile = args.path("api-key-file");
-        if (keyFile != null) {
-            try {
-                apiKey = Files.readString(keyFile).strip();
-            } catch (NoSuchFileException e) {
-                throw new UserException(keyFile + ": file not found");
-            }
-            if (apiKey.isEmpty()) {
-                throw new UserException(keyFile + ": the API key file is empty");
-            }
-        }
+        String apiKey = args.path("api-key-file") == null ? null : apiKey(args.path("api-key-file"));
         List<String> origins = args.has("cors-origin")
                 ? Arrays.stream(args.string("cors-origin").split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList()
                 : List.of();
+        for (String origin : origins) {
+            String problem = CorsPolicy.problem(origin);
+            if (problem != null) {
+                throw new UsageException("--cors-origin: " + problem);
+            }
+        }
         return new ServerConfig(args.requiredPath("model"), args.required("host"), args.intValue("port", 0, 65535),
                 GenerationFlags.device(args), GenerationFlags.threads(args), GenerationFlags.decoderMode(args),
                 args.intValue("max-batch-size", 1, 1024), args.intValue("max-wait-ms", 0, 60_000),
@@ -129,6 +148,7 @@ public final class ServeCommand implements Command {
                 args.intValue("max-body-bytes", 64, Integer.MAX_VALUE),
                 args.has("max-input-tokens") ? args.intValue("max-input-tokens", 2, 1_000_000) : 512,
                 mode.equals("reject"), args.intValue("max-texts", 1, 10_000),
+                args.longValue("max-request-tokens"),
                 args.intValue("max-new-tokens-limit", 1, 100_000), args.intValue("max-beams", 1, 64),
                 apiKey, origins, args.intValue("shutdown-timeout-ms", 0, Integer.MAX_VALUE));
     }

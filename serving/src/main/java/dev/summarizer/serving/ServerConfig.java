@@ -16,6 +16,7 @@ import java.util.List;
  * @param maxInputTokens input tokens kept per text (EOS included)
  * @param rejectLongInputs longer texts get 422 instead of being truncated
  * @param maxTexts texts per request at most
+ * @param maxRequestTokens texts x beams x max_new_tokens a request may ask for at most
  * @param apiKey null for no authentication
  * @param corsOrigins origins allowed to call the API from a browser; empty for none
  */
@@ -34,6 +35,7 @@ public record ServerConfig(
         int maxInputTokens,
         boolean rejectLongInputs,
         int maxTexts,
+        long maxRequestTokens,
         int maxNewTokensLimit,
         int maxBeams,
         String apiKey,

@@ -16,6 +16,7 @@ import dev.summarizer.generate.Summary;
 import dev.summarizer.model.ModelFolder;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,6 +49,7 @@ public final class SummarizationServer implements AutoCloseable {
     private final Summarizer summarizer;
     private final GenerationSettings defaults;
     private final RequestParser parser;
+    private final CorsPolicy cors;
     private final ServerMetrics metrics = new ServerMetrics();
     private final BatchScheduler scheduler;
     private final Javalin app;
@@ -60,6 +62,7 @@ public final class SummarizationServer implements AutoCloseable {
         this.defaults = model.withSource(model.source().withMaxSourceLength(
                 Math.min(model.source().maxSourceLength(), config.maxInputTokens())));
         this.parser = new RequestParser(config);
+        this.cors = new CorsPolicy(config.corsOrigins());
         this.scheduler = new BatchScheduler(summarizer, config.maxBatchSize(), config.maxWaitMillis(), config.queueCapacity(), metrics);
         this.app = Javalin.create(javalin -> {
             javalin.http.maxRequestSize = config.maxBodyBytes();
@@ -67,19 +70,25 @@ public final class SummarizationServer implements AutoCloseable {
             javalin.concurrency.useVirtualThreads = true;
             javalin.startup.showJavalinBanner = false;
             // The scheduler drains first; Jetty then waits for the handlers still writing their answers.
+            // Jetty reuses header fields it has seen on a connection, matching their values without regard to case:
+            // "Authorization: Bearer K3Y" after "Bearer k3y" arrived as the latter, so a key differing only in case
+            // passed on a kept-alive connection.
+            javalin.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
             javalin.jetty.modifyServer(jetty -> {
                 jetty.setStopTimeout(Math.max(1000, config.shutdownTimeoutMillis()));
                 jetty.insertHandler(new GracefulHandler());
             });
-            if (!config.corsOrigins().isEmpty()) {
-                javalin.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
-                    String first = config.corsOrigins().get(0);
-                    rule.allowHost(first, config.corsOrigins().subList(1, config.corsOrigins().size()).toArray(String[]::new));
-                }));
-            }
             var routes = javalin.routes;
             routes.before(ctx -> ctx.attribute(REQUEST_START, System.nanoTime()));
-            routes.before("/v1/*", this::authenticate);
+            routes.before("/v1/*", ctx -> {
+                cors.apply(ctx);
+                if (ctx.method() != HandlerType.OPTIONS) {
+                    authenticate(ctx);
+                    requireJson(ctx);
+                }
+            });
+            routes.options("/v1/summarize", cors::preflight);
+            routes.options("/v1/summarize/stream", cors::preflight);
             routes.after(ctx -> {
                 Long start = ctx.attribute(REQUEST_START);
                 if (start != null) {
@@ -105,6 +114,11 @@ public final class SummarizationServer implements AutoCloseable {
                 }
             });
             routes.exception(Exception.class, (e, ctx) -> {
+                if (endedEarly(e)) {
+                    // A Content-Length longer than the body sent: the client's mistake, not worth a stack trace.
+                    error(ctx, 400, "incomplete_body", "the body ended before its Content-Length", null);
+                    return;
+                }
                 LOG.error("request failed", e);
                 error(ctx, 500, "internal_error", "the server failed to answer: " + e.getClass().getSimpleName(), null);
             });
@@ -157,15 +171,44 @@ public final class SummarizationServer implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------
     // Handlers
 
+    /** Whether reading the request failed because its body stopped short (Jetty's EofException, somewhere in the causes). */
+    private static boolean endedEarly(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.io.EOFException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code Authorization: Bearer KEY}; the scheme's case does not matter (RFC 7235), the key's does. */
     private void authenticate(Context ctx) {
         if (config.apiKey() == null) {
             return;
         }
         String header = ctx.header("Authorization");
-        String expected = "Bearer " + config.apiKey();
-        if (header == null || !MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))) {
+        String scheme = "bearer ";
+        String given = header != null && header.regionMatches(true, 0, scheme, 0, scheme.length())
+                ? header.substring(scheme.length()).strip() : "";
+        if (!MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), config.apiKey().getBytes(StandardCharsets.UTF_8))) {
             ctx.header("WWW-Authenticate", "Bearer");
             throw new ApiException(401, "unauthorized", "a valid Authorization: Bearer <key> header is required", null);
+        }
+    }
+
+    /**
+     * Request bodies are JSON, said so: a page on another site can send a form or text/plain without asking the
+     * browser's CORS permission first, but not application/json.
+     */
+    private static void requireJson(Context ctx) {
+        if (ctx.method() != HandlerType.POST) {
+            return;
+        }
+        String type = ctx.header("Content-Type");
+        String media = type == null ? "" : type.split(";", 2)[0].strip();
+        if (!media.equalsIgnoreCase("application/json")) {
+            throw new ApiException(415, "unsupported_media_type", "the body must be application/json"
+                    + (type == null ? " (no Content-Type given)" : ", got " + type), null);
         }
     }
 
@@ -173,7 +216,7 @@ public final class SummarizationServer implements AutoCloseable {
      * Checks and tokenizes a request's texts here, on the request's thread, so the batch worker only decodes: a long
      * text costs its own client the time, not everyone queued behind it.
      */
-    private BatchScheduler.Pending prepare(SummarizeRequest request, GenerationSettings settings, DecodingObserver stream) {
+    private List<EncoderInput> prepare(SummarizeRequest request, GenerationSettings settings) {
         List<EncoderInput> inputs = new ArrayList<>();
         for (int i = 0; i < request.texts().size(); i++) {
             String field = request.single() ? "text" : "texts[" + i + "]";
@@ -189,23 +232,33 @@ public final class SummarizationServer implements AutoCloseable {
             }
             inputs.add(input);
         }
-        return new BatchScheduler.Pending(inputs, settings.decoding(), stream);
+        return inputs;
     }
 
+    /** The request's settings over the model's defaults, and a check that the work they ask for is within the limit. */
     private GenerationSettings settings(SummarizeRequest request) {
+        GenerationSettings settings;
         try {
-            return request.overrides().applyTo(defaults);
+            settings = request.overrides().applyTo(defaults);
         } catch (InvalidSettingException e) {
             throw ApiException.badRequest("out_of_range", e.getMessage(), e.setting());
         }
+        DecodingSettings d = settings.decoding();
+        long work = (long) request.texts().size() * d.numBeams() * d.maxNewTokens();
+        if (work > config.maxRequestTokens()) {
+            throw ApiException.badRequest("out_of_range", "the request asks for " + request.texts().size() + " texts x "
+                    + d.numBeams() + " beams x " + d.maxNewTokens() + " new tokens = " + work + " tokens; the limit is "
+                    + config.maxRequestTokens() + " (fewer texts, beams or max_new_tokens)", "max_new_tokens");
+        }
+        return settings;
     }
 
     private void summarize(Context ctx) throws Exception {
         requireReady();
         long start = System.nanoTime();
         SummarizeRequest request = parser.parse(ctx.body());
-        BatchScheduler.Pending pending = prepare(request, settings(request), null);
-        List<Summary> summaries = await(ctx, scheduler.submit(pending), start);
+        GenerationSettings settings = settings(request);
+        List<Summary> summaries = await(ctx, scheduler.submit(prepare(request, settings), settings.decoding(), null), start);
         ObjectNode body = JSON.createObjectNode();
         if (request.single()) {
             write(body, summaries.get(0));
@@ -262,7 +315,7 @@ public final class SummarizationServer implements AutoCloseable {
             throw ApiException.badRequest("out_of_range", "streaming decodes greedily: num_beams must be 1", "num_beams");
         }
         StreamingObserver observer = new StreamingObserver(summarizer.tokenizer());
-        CompletableFuture<List<Summary>> future = scheduler.submit(prepare(request, settings, observer));
+        CompletableFuture<List<Summary>> future = scheduler.submit(prepare(request, settings), settings.decoding(), observer);
         ctx.contentType("text/event-stream; charset=utf-8");
         ctx.header("Cache-Control", "no-cache");
         ctx.header("X-Accel-Buffering", "no");

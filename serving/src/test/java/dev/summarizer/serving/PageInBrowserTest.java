@@ -29,6 +29,7 @@ class PageInBrowserTest {
 
     @TempDir
     static Path dir;
+    static Path model;
     static Summarizer summarizer;
     static SummarizationServer server;
     static DevTools browser;
@@ -37,12 +38,12 @@ class PageInBrowserTest {
     static void start() throws Exception {
         Path chromium = DevTools.findChromium();
         assumeTrue(chromium != null, "no Chromium found (install Debian's chromium package or set CHROMIUM): page test skipped");
-        Path model = dir.resolve("tiny");
+        model = dir.resolve("tiny");
         assertEquals(0, Cli.run("init", "--config", "tiny", "--out", model.toString(), "--seed", "8").status());
         assertEquals(0, Cli.run("export", "--model", model.toString()).status());
         summarizer = Summarizer.open(ModelFolder.open(model), Device.CPU, 1, OnnxSeq2SeqModel.DecoderMode.SEPARATE);
         server = SummarizationServer.start(new ServerConfig(model, "127.0.0.1", 0, Device.CPU, 1, OnnxSeq2SeqModel.DecoderMode.SEPARATE,
-                8, 10, 64, 60_000, 64 * 1024, 512, false, 16, 256, 4, null, List.of(), 10_000), summarizer);
+                8, 10, 64, 60_000, 64 * 1024, 512, false, 16, 32_768, 256, 4, null, List.of(), 10_000), summarizer);
         browser = DevTools.launch(chromium, dir.resolve("profile"));
         browser.navigate("http://127.0.0.1:" + server.port() + "/");
     }
@@ -111,5 +112,30 @@ class PageInBrowserTest {
         assertEquals("error", browser.evaluate("document.getElementById('summary').className").asText());
         String message = browser.text("#summary");
         assertTrue(message.contains("text"), message);
+    }
+
+    @Test
+    void onAServerWithAnApiKeyThePageAsksForItAndSendsIt() throws Exception {
+        try (SummarizationServer keyed = SummarizationServer.start(new ServerConfig(model, "127.0.0.1", 0,
+                Device.CPU, 1, OnnxSeq2SeqModel.DecoderMode.SEPARATE, 8, 10, 64, 60_000, 64 * 1024, 512, false, 16, 32_768, 256, 4,
+                "s3cret", List.of(), 10_000), summarizer)) {
+            browser.navigate("http://127.0.0.1:" + keyed.port() + "/");
+            assertTrue(browser.evaluate("document.getElementById('key-label').hidden").asBoolean(), "no key field at first");
+            browser.type("#text", DIALOGUE);
+            browser.type("#max-new-tokens", "6");
+            summarize();
+            assertEquals("error", browser.evaluate("document.getElementById('summary').className").asText());
+            assertTrue(browser.text("#summary").contains("API key"), browser.text("#summary"));
+            assertFalse(browser.evaluate("document.getElementById('key-label').hidden").asBoolean(), "the key field shows");
+
+            browser.type("#api-key", "s3cret");
+            summarize();
+            JsonNode expected = JSON.readTree(ServerTest.post(keyed, "/v1/summarize",
+                    JSON.createObjectNode().put("text", DIALOGUE).put("max_new_tokens", 6).toString(),
+                    "Authorization", "Bearer s3cret").body());
+            assertEquals(expected.get("summary").asText(), browser.text("#summary"));
+        } finally {
+            browser.navigate("http://127.0.0.1:" + server.port() + "/");
+        }
     }
 }

@@ -50,7 +50,12 @@ class ServerTest {
 
     @BeforeAll
     static void start() throws Exception {
-        model = dir.resolve("tiny");
+        startIn(dir);
+    }
+
+    /** The tiny model, its summarizer and a server over it (also for the other server test classes). */
+    static void startIn(Path where) throws Exception {
+        model = where.resolve("tiny");
         assertEquals(0, Cli.run("init", "--config", "tiny", "--out", model.toString(), "--seed", "8").status());
         assertEquals(0, Cli.run("export", "--model", model.toString()).status());
         summarizer = Summarizer.open(ModelFolder.open(model), Device.CPU, 1, OnnxSeq2SeqModel.DecoderMode.SEPARATE);
@@ -79,10 +84,12 @@ class ServerTest {
         boolean rejectLongInputs;
         String apiKey;
         List<String> cors = List.of();
+        long maxRequestTokens = 32768;
 
         ServerConfig build() {
             return new ServerConfig(model, "127.0.0.1", 0, Device.CPU, 1, OnnxSeq2SeqModel.DecoderMode.SEPARATE, maxBatchSize,
-                    maxWaitMillis, queueCapacity, requestTimeoutMillis, maxBodyBytes, maxInputTokens, rejectLongInputs, 16, 256, 4,
+                    maxWaitMillis, queueCapacity, requestTimeoutMillis, maxBodyBytes, maxInputTokens, rejectLongInputs, 16,
+                    maxRequestTokens, 256, 4,
                     apiKey, cors, 10_000);
         }
     }
@@ -187,7 +194,7 @@ class ServerTest {
         assertTrue(batches < 12, "12 concurrent requests in fewer than 12 batches, got " + batches);
     }
 
-    private static double metric(String scrape, String name) {
+    static double metric(String scrape, String name) {
         return scrape.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(l.split(" ")[1]))
                 .findFirst().orElse(0);
     }
