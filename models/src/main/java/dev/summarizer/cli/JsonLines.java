@@ -7,7 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -26,42 +27,73 @@ public final class JsonLines {
     /** One object of a file and the 1-based line it stood on. */
     public record Row(int line, ObjectNode json) {}
 
-    /** Every non-blank line of {@code file} as a JSON object. */
-    public static List<Row> read(Path file) {
-        String text;
-        try {
-            byte[] bytes = Files.readAllBytes(file);
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (NoSuchFileException e) {
-            throw new UserException(file + ": file not found");
-        } catch (CharacterCodingException e) {
-            throw new UserException(file + ": not valid UTF-8 (line " + lineOfInvalidByte(file) + ")");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** Every non-blank line of {@code file} as a JSON object (for files that fit in memory; see {@link #open}). */
+    public static List<Row> read(Path file) throws IOException {
         List<Row> rows = new ArrayList<>();
-        String[] lines = text.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i].strip();
-            if (line.isEmpty()) {
-                continue;
+        try (Reader reader = open(file)) {
+            for (Row row = reader.next(); row != null; row = reader.next()) {
+                rows.add(row);
             }
-            JsonNode node;
-            try {
-                node = JSON.readTree(line);
-            } catch (JsonProcessingException e) {
-                throw new UserException(file + ":" + (i + 1) + ": not valid JSON ("
-                        + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
-            }
-            if (node == null || !node.isObject()) {
-                throw new UserException(file + ":" + (i + 1) + ": expected a JSON object");
-            }
-            rows.add(new Row(i + 1, (ObjectNode) node));
         }
         return rows;
+    }
+
+    /** Reads {@code file} row by row, holding one line at a time: strict UTF-8, one JSON object per non-blank line. */
+    public static Reader open(Path file) throws IOException {
+        try {
+            return new Reader(file, new BufferedReader(new InputStreamReader(Files.newInputStream(file),
+                    StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT))));
+        } catch (NoSuchFileException e) {
+            throw new UserException(file + ": file not found");
+        }
+    }
+
+    /** The rows of one file, in order. */
+    public static final class Reader implements AutoCloseable {
+        private final Path file;
+        private final BufferedReader in;
+        private int line;
+
+        private Reader(Path file, BufferedReader in) {
+            this.file = file;
+            this.in = in;
+        }
+
+        /** The next row, or null at the end. */
+        public Row next() throws IOException {
+            while (true) {
+                String text;
+                try {
+                    text = in.readLine();
+                } catch (CharacterCodingException e) {
+                    throw new UserException(file + ": not valid UTF-8 (line " + lineOfInvalidByte(file) + ")");
+                }
+                if (text == null) {
+                    return null;
+                }
+                line++;
+                if (text.isBlank()) {
+                    continue;
+                }
+                JsonNode node;
+                try {
+                    node = JSON.readTree(text);
+                } catch (JsonProcessingException e) {
+                    throw new UserException(file + ":" + line + ": not valid JSON ("
+                            + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
+                }
+                if (node == null || !node.isObject()) {
+                    throw new UserException(file + ":" + line + ": expected a JSON object");
+                }
+                return new Row(line, (ObjectNode) node);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
     }
 
     /** The text field {@code field} of a row, or a one-line error naming file, line and field. */
@@ -91,26 +123,29 @@ public final class JsonLines {
         return JSON.createObjectNode();
     }
 
-    private static int lineOfInvalidByte(Path file) {
-        try {
-            byte[] bytes = Files.readAllBytes(file);
-            int line = 1;
-            var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT);
-            int start = 0;
-            for (int i = 0; i <= bytes.length; i++) {
-                if (i == bytes.length || bytes[i] == '\n') {
+    /** The line of the first byte that is not UTF-8 (the reader decodes ahead of the line it returns). */
+    private static long lineOfInvalidByte(Path file) throws IOException {
+        var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        long line = 1;
+        java.io.ByteArrayOutputStream current = new java.io.ByteArrayOutputStream();
+        try (var in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
+            for (int b = in.read(); ; b = in.read()) {
+                if (b == '\n' || b == -1) {
                     try {
-                        decoder.reset().decode(ByteBuffer.wrap(bytes, start, i - start));
+                        decoder.reset().decode(java.nio.ByteBuffer.wrap(current.toByteArray()));
                     } catch (CharacterCodingException e) {
                         return line;
                     }
+                    if (b == -1) {
+                        return line;
+                    }
+                    current.reset();
                     line++;
-                    start = i + 1;
+                } else {
+                    current.write(b);
                 }
             }
-            return line;
-        } catch (IOException e) {
-            return 0;
         }
     }
 }

@@ -1,23 +1,21 @@
 package dev.summarizer.commands;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.summarizer.cli.Command;
+import dev.summarizer.cli.GenerationFlags;
+import dev.summarizer.cli.JsonLines;
 import dev.summarizer.cli.Options;
 import dev.summarizer.cli.ParsedArgs;
 import dev.summarizer.cli.UsageException;
 import dev.summarizer.cli.UserException;
-import dev.summarizer.cli.GenerationFlags;
-import dev.summarizer.cli.JsonLines;
-import dev.summarizer.Progress;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.summarizer.generate.GenerationSettings;
 import dev.summarizer.generate.InvalidSettingException;
-import dev.summarizer.generate.InvalidTextException;
 import dev.summarizer.generate.Summarizer;
 import dev.summarizer.generate.Summary;
 import dev.summarizer.generate.TextValidation;
 import dev.summarizer.model.ModelFolder;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /** {@code summarize}: one text from the command line, or a JSONL file of texts, through an exported model. */
@@ -40,10 +38,14 @@ public final class SummarizeCommand implements Command {
                 .option("input", "FILE", "JSONL rows {\"text\": ...}")
                 .option("output", "FILE", "JSONL rows {\"summary\", \"token_ids\", \"input_tokens\", \"truncated\"}")
                 .option("batch-size", "N", "inputs decoded together", "8")
+                .flag("resume", "continue an --output that a stopped run left: its rows are kept and their inputs skipped")
+                .flag("overwrite", "replace an existing --output")
                 .flag("json", "print the single TEXT's result as a JSON row instead of plain text"))
                 .note("Defaults for generation come from the model's generation_config.json, then config.json's\n"
                         + "task_specific_params.summarization (including its prefix). Inputs longer than\n"
-                        + "--max-source-length tokens are truncated; the output says so (\"truncated\": true).\n\n"
+                        + "--max-source-length tokens are truncated; the output says so (\"truncated\": true).\n"
+                        + "With --input, rows are read and written one batch at a time, in input order, so any file size\n"
+                        + "works and a stopped run keeps what it finished; --resume continues it.\n\n"
                         + "examples:\n"
                         + "  summarizer summarize --model out/final \"Amanda: I baked cookies. Do you want some?\"\n"
                         + "  summarizer summarize --model out/final --input dialogues.jsonl --output summaries.jsonl --num-beams 4");
@@ -61,32 +63,20 @@ public final class SummarizeCommand implements Command {
         if (input != null && output == null) {
             throw new UsageException("--input needs --output FILE");
         }
-        int batchSize = args.intValue("batch-size", 1, 4096);
-        List<String> texts = new ArrayList<>();
-        List<ObjectNode> rows = new ArrayList<>();
-        if (input != null) {
-            for (JsonLines.Row row : JsonLines.read(input)) {
-                String t = JsonLines.text(input, row, "text");
-                try {
-                    TextValidation.check(t);
-                } catch (InvalidTextException e) {
-                    throw new UserException(input + ":" + row.line() + ": " + e.getMessage());
-                }
-                texts.add(t);
-                rows.add(row.json());
-            }
-            if (texts.isEmpty()) {
-                throw new UserException(input + ": no rows");
-            }
-        } else {
-            try {
-                TextValidation.check(text);
-            } catch (InvalidTextException e) {
-                throw new UserException(e.getMessage());
-            }
-            texts.add(text);
+        boolean resume = args.flag("resume");
+        if (resume && input == null) {
+            throw new UsageException("--resume continues an --input run");
         }
-
+        if (input != null && !resume && !args.flag("overwrite") && Files.exists(output) && Files.size(output) > 0) {
+            throw new UserException(output + " already exists (--resume continues it, --overwrite replaces it)");
+        }
+        if (text != null) {
+            String problem = TextValidation.problem(text);
+            if (problem != null) {
+                throw new UserException(problem);
+            }
+        }
+        int batchSize = args.intValue("batch-size", 1, 4096);
         try (Summarizer summarizer = Summarizer.open(folder, GenerationFlags.device(args), GenerationFlags.threads(args),
                 GenerationFlags.decoderMode(args))) {
             GenerationSettings settings;
@@ -95,38 +85,24 @@ public final class SummarizeCommand implements Command {
             } catch (InvalidSettingException e) {
                 throw GenerationFlags.usageError(e);
             }
-            List<Summary> summaries = new ArrayList<>();
-            Progress progress = Progress.on(System.err);
-            progress.begin("summarize", texts.size(), 0, Progress.Unit.of("texts"));
-            for (int start = 0; start < texts.size(); start += batchSize) {
-                summaries.addAll(summarizer.summarize(texts.subList(start, Math.min(texts.size(), start + batchSize)), settings));
-                progress.update(summaries.size());
-            }
             if (input != null) {
-                progress.end();
-            }
-            if (input == null) {
-                Summary s = summaries.get(0);
-                if (args.flag("json")) {
-                    System.out.println(toJson(s, null));
-                } else {
-                    System.out.println(s.text());
-                    if (s.truncated()) {
-                        System.err.printf("note: the input had %d tokens and was truncated to %d (--max-source-length)%n",
-                                s.inputTokens(), settings.source().maxSourceLength());
-                    }
-                }
+                FileSummarizer.Result r = new FileSummarizer(summarizer, settings, batchSize).run(input, output, resume);
+                System.err.printf("wrote %d summaries to %s%s%s%n", r.summarized(), output,
+                        r.resumed() > 0 ? " after the " + r.resumed() + " already there" : "",
+                        r.truncated() > 0 ? " (" + r.truncated() + " inputs truncated to " + settings.source().maxSourceLength()
+                                + " tokens)" : "");
                 return 0;
             }
-            List<ObjectNode> out = new ArrayList<>();
-            int truncated = 0;
-            for (int i = 0; i < summaries.size(); i++) {
-                out.add(toJson(summaries.get(i), rows.get(i)));
-                truncated += summaries.get(i).truncated() ? 1 : 0;
+            Summary s = summarizer.summarize(List.of(text), settings).get(0);
+            if (args.flag("json")) {
+                System.out.println(toJson(s, null));
+            } else {
+                System.out.println(s.text());
+                if (s.truncated()) {
+                    System.err.printf("note: the input had %d tokens and was truncated to %d (--max-source-length)%n",
+                            s.inputTokens(), settings.source().maxSourceLength());
+                }
             }
-            JsonLines.write(output, out);
-            System.err.printf("wrote %d summaries to %s%s%n", out.size(), output,
-                    truncated > 0 ? " (" + truncated + " inputs truncated to " + settings.source().maxSourceLength() + " tokens)" : "");
             return 0;
         }
     }

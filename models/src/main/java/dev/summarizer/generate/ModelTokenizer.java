@@ -26,6 +26,8 @@ public final class ModelTokenizer implements AutoCloseable {
     private final Path file;
     private final HuggingFaceTokenizer untruncated;
     private final boolean cleanUpSpaces;
+    /** Texts shorter than this are never cut before tokenizing. */
+    private static final long MIN_CUT = 65_536;
     /** The most characters one token covers (the longest vocabulary entry), for bounding the work on long texts. */
     private final int longestToken;
     /** Truncating tokenizers by maximum length; the library fixes the length per instance. */
@@ -95,14 +97,16 @@ public final class ModelTokenizer implements AutoCloseable {
     /**
      * Ids with special tokens, truncated to {@code maxLength}. A text far longer than that is cut before it is
      * tokenized, so the work stays bounded by {@code maxLength} rather than by the text (a megabyte took 6.4 s): it is
-     * cut at a word boundary past twice what {@code maxLength} tokens can cover, and cut longer if that still gave too few
+     * cut at a word boundary past twice what {@code maxLength} tokens can cover (64k characters at least), and cut
+     * longer if that still gave too few
      * tokens (runs of spaces or unknown characters). The tokenizers split words at whitespace before anything else,
      * so the tokens of the whole words before the cut are the whole text's; the truncated ids are exactly the whole
      * text's, and {@link EncoderInput#tokenCount} counts the tokens up to the cut.
      */
     public EncoderInput encode(String text, int maxLength) {
-        // Twice what maxLength tokens can cover: texts of ordinary length are tokenized whole and counted exactly.
-        long bound = 2L * maxLength * longestToken;
+        // Twice what maxLength tokens can cover, and at least 64k characters (about 0.4 s of tokenizing): texts of
+        // ordinary length are tokenized whole and counted exactly.
+        long bound = Math.max(MIN_CUT, 2L * maxLength * longestToken);
         while (bound < text.length()) {
             int cut = lastWhitespaceBefore(text, (int) bound);
             if (cut <= 0) {

@@ -70,6 +70,39 @@ class SummarizeCommandTest {
     }
 
     @Test
+    void aStoppedFileRunResumesToTheSameOutputAndAnExistingOutputIsNotOverwritten() throws Exception {
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            rows.append(JSON.createObjectNode().put("id", i).put("text", "Speaker" + i + ": shall we meet at " + (i + 1)
+                    + " near gate " + (i * 7 % 5) + "?\nOther: sure.")).append('\n');
+        }
+        Path input = Files.writeString(dir.resolve("twenty.jsonl"), rows.toString());
+        Path whole = dir.resolve("whole.jsonl");
+        assertEquals(0, Cli.run("summarize", "--model", model.toString(), "--input", input.toString(), "--output",
+                whole.toString(), "--max-new-tokens", "6", "--batch-size", "3").status());
+        List<String> expected = Files.readAllLines(whole);
+        assertEquals(20, expected.size());
+
+        // What a run killed while writing its eighth row leaves: seven rows and a line cut off.
+        Path stopped = dir.resolve("stopped.jsonl");
+        Files.writeString(stopped, String.join("\n", expected.subList(0, 7)) + "\n" + expected.get(7).substring(0, 15));
+        Cli.Result again = Cli.run("summarize", "--model", model.toString(), "--input", input.toString(), "--output",
+                stopped.toString(), "--max-new-tokens", "6", "--batch-size", "4");
+        assertEquals(1, again.status());
+        assertEquals("summarizer summarize: " + stopped + " already exists (--resume continues it, --overwrite replaces it)",
+                again.err().strip());
+        Cli.Result resumed = Cli.run("summarize", "--model", model.toString(), "--input", input.toString(), "--output",
+                stopped.toString(), "--max-new-tokens", "6", "--batch-size", "4", "--resume");
+        assertEquals(0, resumed.status(), resumed.err());
+        assertTrue(resumed.err().contains("wrote 13 summaries to " + stopped + " after the 7 already there"), resumed.err());
+        assertEquals(expected, Files.readAllLines(stopped), "the resumed output is the uninterrupted one, row for row");
+
+        assertEquals(0, Cli.run("summarize", "--model", model.toString(), "--input", input.toString(), "--output",
+                stopped.toString(), "--max-new-tokens", "6", "--overwrite").status());
+        assertEquals(expected, Files.readAllLines(stopped));
+    }
+
+    @Test
     void longInputsAreTruncatedAndSaySo() throws Exception {
         String longText = "Tom: we should meet at the station at noon. ".repeat(40);
         Cli.Result r = Cli.run("summarize", "--model", model.toString(), "--json", "--max-source-length", "16",

@@ -71,7 +71,7 @@ class ModelTokenizerTest {
                 EncoderInput cut = tokenizer.encode(text, 512);
                 assertArrayEquals(whole.encode(text).getIds(), cut.ids());
                 assertTrue(cut.truncated());
-                assertTrue(cut.tokenCount() > 512 && cut.tokenCount() < 20_000,
+                assertTrue(cut.tokenCount() > 512 && cut.tokenCount() < 50_000,
                         "counted up to the cut, not the whole megabyte: " + cut.tokenCount());
             }
         }
