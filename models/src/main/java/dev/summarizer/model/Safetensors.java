@@ -31,38 +31,9 @@ public final class Safetensors {
     /** Reads every tensor, in the order of the header. */
     public static Map<String, FloatTensor> read(Path file) {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            long fileSize = channel.size();
-            if (fileSize < 8) {
-                throw new ModelFormatException(file + ": too short to be a safetensors file (" + fileSize + " bytes)");
-            }
-            ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(channel, lengthBytes, 0);
-            long headerLength = lengthBytes.getLong(0);
-            if (headerLength <= 0 || headerLength > MAX_HEADER_BYTES || 8 + headerLength > fileSize) {
-                throw new ModelFormatException(file + ": not a safetensors file (header length " + headerLength
-                        + " does not fit a file of " + fileSize + " bytes)");
-            }
-            ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
-            readFully(channel, headerBytes, 8);
-            JsonNode header;
-            try {
-                header = JSON.readTree(new String(headerBytes.array(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw new ModelFormatException(file + ": safetensors header is not valid JSON");
-            }
-            if (header == null || !header.isObject()) {
-                throw new ModelFormatException(file + ": safetensors header is not a JSON object");
-            }
-            long dataStart = 8 + headerLength;
-            long dataSize = fileSize - dataStart;
-
             Map<String, FloatTensor> tensors = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> entry = it.next();
-                if (entry.getKey().equals("__metadata__")) {
-                    continue;
-                }
-                tensors.put(entry.getKey(), readTensor(file, entry.getKey(), entry.getValue(), channel, dataStart, dataSize));
+            for (Entry entry : header(file, channel).values()) {
+                tensors.put(entry.name(), readTensor(file, entry, channel));
             }
             return tensors;
         } catch (NoSuchFileException e) {
@@ -72,8 +43,59 @@ public final class Safetensors {
         }
     }
 
-    private static FloatTensor readTensor(Path file, String name, JsonNode info, FileChannel channel, long dataStart,
-            long dataSize) throws IOException {
+    /** What the header says of one tensor: checked against the file, so reading it cannot run past the data. */
+    public record Entry(String name, String dtype, long[] shape, long begin, long end, long dataStart) {}
+
+    /**
+     * The header alone, every entry checked (dtype, shape, byte range within the file): callers compare names and
+     * shapes with what they expect before reading, and so allocating, any data.
+     */
+    public static Map<String, Entry> header(Path file) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return header(file, channel);
+        } catch (NoSuchFileException e) {
+            throw new ModelFormatException(file + ": file not found");
+        } catch (IOException e) {
+            throw new ModelFormatException(file + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    private static Map<String, Entry> header(Path file, FileChannel channel) throws IOException {
+        long fileSize = channel.size();
+        if (fileSize < 8) {
+            throw new ModelFormatException(file + ": too short to be a safetensors file (" + fileSize + " bytes)");
+        }
+        ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(channel, lengthBytes, 0);
+        long headerLength = lengthBytes.getLong(0);
+        if (headerLength <= 0 || headerLength > MAX_HEADER_BYTES || 8 + headerLength > fileSize) {
+            throw new ModelFormatException(file + ": not a safetensors file (header length " + headerLength
+                    + " does not fit a file of " + fileSize + " bytes)");
+        }
+        ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
+        readFully(channel, headerBytes, 8);
+        JsonNode header;
+        try {
+            header = JSON.readTree(new String(headerBytes.array(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new ModelFormatException(file + ": safetensors header is not valid JSON");
+        }
+        if (header == null || !header.isObject()) {
+            throw new ModelFormatException(file + ": safetensors header is not a JSON object");
+        }
+        long dataStart = 8 + headerLength;
+        long dataSize = fileSize - dataStart;
+        Map<String, Entry> entries = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            if (!entry.getKey().equals("__metadata__")) {
+                entries.put(entry.getKey(), entry(file, entry.getKey(), entry.getValue(), dataStart, dataSize));
+            }
+        }
+        return entries;
+    }
+
+    private static Entry entry(Path file, String name, JsonNode info, long dataStart, long dataSize) {
         String where = file + ": tensor " + name;
         JsonNode dtypeNode = info.get("dtype");
         JsonNode shapeNode = info.get("shape");
@@ -110,9 +132,14 @@ public final class Safetensors {
         if (end - begin > Integer.MAX_VALUE - 8) {
             throw new ModelFormatException(where + ": " + count + " values are more than one tensor may hold here");
         }
-        float[] values = new float[(int) count];
-        ByteBuffer slice = ByteBuffer.allocate((int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
-        readFully(channel, slice, dataStart + begin);
+        return new Entry(name, dtype, shape, begin, end, dataStart);
+    }
+
+    private static FloatTensor readTensor(Path file, Entry entry, FileChannel channel) throws IOException {
+        String dtype = entry.dtype();
+        float[] values = new float[(int) FloatTensor.elementCount(entry.shape())];
+        ByteBuffer slice = ByteBuffer.allocate((int) (entry.end() - entry.begin())).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(channel, slice, entry.dataStart() + entry.begin());
         switch (dtype) {
             case "F32" -> slice.asFloatBuffer().get(values);
             case "F16" -> {
@@ -126,7 +153,7 @@ public final class Safetensors {
                 }
             }
         }
-        return new FloatTensor(shape, values);
+        return new FloatTensor(entry.shape(), values);
     }
 
     /** Writes the tensors as F32 in the given order, with {@code {"format": "pt"}} metadata as transformers expects. */

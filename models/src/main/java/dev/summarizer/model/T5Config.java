@@ -86,18 +86,23 @@ public record T5Config(
             throw new ModelFormatException(source + ": model_type \"" + modelType
                     + "\" is not supported (this project runs T5-family models: t5, mt5)");
         }
-        int dModel = fields.positiveInt("d_model", null);
-        int numHeads = fields.positiveInt("num_heads", null);
-        int numLayers = fields.positiveInt("num_layers", null);
-        int numDecoderLayers = fields.positiveInt("num_decoder_layers", numLayers);
-        int dKv = fields.positiveInt("d_kv", null);
-        int dFf = fields.positiveInt("d_ff", null);
-        int vocabSize = fields.positiveInt("vocab_size", null);
-        int buckets = fields.positiveInt("relative_attention_num_buckets", 32);
-        int maxDistance = fields.positiveInt("relative_attention_max_distance", 128);
+        // Upper bounds far above any published T5 (t5-11b: d_model 1024, d_ff 65536, 128 heads; mT5: 250,112 tokens),
+        // so that a mistyped or hostile config.json fails here, in one line, not as an overflow or an allocation later.
+        int dModel = fields.positiveInt("d_model", null, 1 << 16);
+        int numHeads = fields.positiveInt("num_heads", null, 1 << 10);
+        int numLayers = fields.positiveInt("num_layers", null, 1 << 10);
+        int numDecoderLayers = fields.positiveInt("num_decoder_layers", numLayers, 1 << 10);
+        int dKv = fields.positiveInt("d_kv", null, 1 << 12);
+        int dFf = fields.positiveInt("d_ff", null, 1 << 20);
+        int vocabSize = fields.positiveInt("vocab_size", null, 1 << 22);
+        int buckets = fields.positiveInt("relative_attention_num_buckets", 32, 1 << 12);
+        int maxDistance = fields.positiveInt("relative_attention_max_distance", 128, 1 << 20);
         if (buckets < 4) {
             throw new ModelFormatException(source + ": relative_attention_num_buckets must be at least 4, got " + buckets);
         }
+        fields.fitsOneTensor("vocab_size x d_model", (long) vocabSize * dModel);
+        fields.fitsOneTensor("d_model x d_ff", (long) dModel * dFf);
+        fields.fitsOneTensor("d_model x num_heads x d_kv", (long) dModel * numHeads * dKv);
 
         // Transformers derives the activation from feed_forward_proj ("relu", "gated-gelu", "gated-silu"...);
         // "gated-gelu" means the tanh approximation for backwards compatibility.
@@ -154,7 +159,7 @@ public record T5Config(
             return node.asText();
         }
 
-        int positiveInt(String name, Integer fallback) {
+        int positiveInt(String name, Integer fallback, int max) {
             JsonNode node = json.get(name);
             if (node == null || node.isNull()) {
                 if (fallback == null) {
@@ -162,10 +167,22 @@ public record T5Config(
                 }
                 return fallback;
             }
-            if (!node.isIntegralNumber() || node.asLong() < 1 || node.asLong() > Integer.MAX_VALUE) {
+            if (!node.isIntegralNumber() || node.asLong() < 1) {
                 throw new ModelFormatException(source + ": field " + name + " must be a positive integer, got " + node);
             }
+            if (!node.canConvertToLong() || node.asLong() > max) {
+                throw new ModelFormatException(source + ": field " + name + " is " + node + ", more than any T5 has (at most "
+                        + max + ")");
+            }
             return node.asInt();
+        }
+
+        /** A weight matrix of {@code elements} values must fit one float32 tensor (2^31 - 9 values in Java). */
+        void fitsOneTensor(String what, long elements) {
+            if (elements > Integer.MAX_VALUE - 8) {
+                throw new ModelFormatException(source + ": " + what + " = " + elements
+                        + " values, more than one weight tensor can hold");
+            }
         }
 
         int tokenId(String name, int fallback, int vocabSize) {

@@ -47,6 +47,7 @@ public final class T5Weights {
      * (how transformers 5 saves FLAN-T5-style models).
      */
     public static T5Weights read(Path file, T5Config config) {
+        checkHeader(file, config);
         Map<String, FloatTensor> found = Safetensors.read(file);
         Map<String, FloatTensor> resolved = new LinkedHashMap<>();
 
@@ -96,6 +97,45 @@ public final class T5Weights {
             }
         }
         return new T5Weights(config, resolved);
+    }
+
+    /**
+     * The file's tensor names and shapes against the architecture, from its header alone: a file that cannot fit is
+     * reported before any of its data is read (a config.json with a million layers used to read 2 GB first).
+     */
+    private static void checkHeader(Path file, T5Config config) {
+        Map<String, Safetensors.Entry> header = Safetensors.header(file);
+        boolean lmHeadPresent = header.containsKey(T5ParameterLayout.LM_HEAD);
+        T5ParameterLayout layout = new T5ParameterLayout(config, !config.tieWordEmbeddings() || lmHeadPresent);
+        long[] embedding = {config.vocabSize(), config.dModel()};
+        boolean embeddingPresent = false;
+        for (Safetensors.Entry entry : header.values()) {
+            String name = entry.name();
+            if (name.equals(T5ParameterLayout.SHARED) || EMBEDDING_ALIASES.contains(name)) {
+                embeddingPresent = true;
+                if (!Arrays.equals(entry.shape(), embedding)) {
+                    throw misShaped(file, name, Arrays.toString(entry.shape()), embedding);
+                }
+            } else if (!IGNORED.contains(name) && !layout.contains(name)) {
+                throw new ModelFormatException(file + ": unexpected tensor " + name
+                        + " (not part of the T5 architecture config.json describes)");
+            } else if (layout.contains(name) && !Arrays.equals(entry.shape(), layout.spec(name).shape())) {
+                throw misShaped(file, name, Arrays.toString(entry.shape()), layout.spec(name).shape());
+            }
+        }
+        for (ParameterSpec spec : layout.specs()) {
+            boolean present = header.containsKey(spec.name())
+                    || (spec.name().equals(T5ParameterLayout.SHARED) && (embeddingPresent || lmHeadPresent));
+            if (!present) {
+                throw new ModelFormatException(file + ": missing tensor " + spec.name()
+                        + " of shape " + Arrays.toString(spec.shape()));
+            }
+        }
+    }
+
+    private static ModelFormatException misShaped(Path file, String name, String shape, long[] expected) {
+        return new ModelFormatException(file + ": tensor " + name + " has shape " + shape
+                + " but config.json implies " + Arrays.toString(expected));
     }
 
     private static ModelFormatException misShaped(Path file, String name, FloatTensor t, long[] expected) {
