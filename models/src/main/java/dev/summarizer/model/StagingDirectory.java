@@ -87,6 +87,39 @@ public final class StagingDirectory implements AutoCloseable {
         }
     }
 
+    private static final java.util.regex.Pattern LEFTOVER = java.util.regex.Pattern.compile("\\.(.+)\\.(tmp|old)-\\d+");
+
+    /**
+     * Cleans up after staged writes into {@code dir} that a killed process left half done, and returns what it did:
+     * an unfinished {@code .NAME.tmp-*} folder is deleted; a {@code .NAME.old-*} folder (the previous version, moved
+     * aside just before the new one was moved in) is moved back when {@code NAME} is missing, and deleted otherwise.
+     */
+    public static java.util.List<String> recoverLeftovers(Path dir) throws IOException {
+        java.util.List<String> done = new java.util.ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return done;
+        }
+        java.util.List<Path> entries;
+        try (var list = Files.list(dir)) {
+            entries = list.sorted().toList();
+        }
+        for (Path entry : entries) {
+            var m = LEFTOVER.matcher(entry.getFileName().toString());
+            if (!m.matches() || !Files.isDirectory(entry)) {
+                continue;
+            }
+            Path target = dir.resolve(m.group(1));
+            if (m.group(2).equals("old") && !Files.exists(target)) {
+                move(entry, target);
+                done.add("restored " + target + " from the unfinished replacement of it");
+            } else {
+                deleteRecursively(entry);
+                done.add("removed " + entry.getFileName() + ", left by an interrupted save");
+            }
+        }
+        return done;
+    }
+
     /** Writes a single file through a temporary sibling and an atomic rename. */
     public static void writeAtomically(Path file, byte[] content) throws IOException {
         Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");

@@ -280,11 +280,15 @@ public final class Trainer {
     private void prepareOutputDir(Path output) throws IOException {
         boolean resuming = args.checkpointing().resumeFromCheckpoint() != null;
         boolean overwrite = args.checkpointing().overwriteOutputDir();
+        StagingDirectory.recoverLeftovers(output).forEach(out::println);
         if (!resuming && Files.exists(output) && !overwrite) {
             try (var entries = Files.list(output)) {
                 if (entries.findAny().isPresent()) {
-                    throw new TrainingException(output + " already exists and is not empty (pass --overwrite-output-dir to "
-                            + "train into it, or --resume-from-checkpoint to continue a run)");
+                    boolean startedOnly = CheckpointManager.list(output).isEmpty() && Files.exists(output.resolve(METRICS));
+                    throw new TrainingException(output + " already exists and is not empty" + (startedOnly
+                            ? ": an earlier run stopped before its first checkpoint, so there is nothing to resume (pass "
+                                    + "--overwrite-output-dir to start again)"
+                            : " (pass --overwrite-output-dir to train into it, or --resume-from-checkpoint to continue a run)"));
                 }
             }
         }
