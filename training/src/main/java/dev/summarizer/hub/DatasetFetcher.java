@@ -51,6 +51,14 @@ public final class DatasetFetcher {
         if (name.note() != null) {
             progress.line("note: " + name.note());
         }
+        Map<String, String> byFile = new LinkedHashMap<>();
+        for (String split : chosenSplits) {
+            String earlier = byFile.putIfAbsent(fileName(split), split);
+            if (earlier != null) {
+                throw new HubException("dataset " + repo + ": splits \"" + earlier + "\" and \"" + split + "\" would both be "
+                        + "written to " + fileName(split) + ".jsonl; fetch them one at a time with --split and --out");
+            }
+        }
         Path folder = dataRoot.resolve(name.folder());
         Files.createDirectories(folder);
         Map<String, Long> rows = new LinkedHashMap<>();

@@ -113,6 +113,11 @@ public final class HubHttp {
                 response.body().close();
                 throw new HubException(what + ": " + HubSettings.origin(uri) + " redirected to a malformed URL: " + location);
             }
+            if (relocation.getScheme() != null && !relocation.getScheme().equalsIgnoreCase("http")
+                    && !relocation.getScheme().equalsIgnoreCase("https")) {
+                response.body().close();
+                throw new HubException(what + ": " + HubSettings.origin(uri) + " redirected to a non-http(s) URL: " + location);
+            }
             boolean absolute = relocation.isAbsolute() || relocation.getRawAuthority() != null;
             if (absolute && !followAbsolute) {
                 return response;

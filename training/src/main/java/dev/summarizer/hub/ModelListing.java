@@ -27,8 +27,18 @@ public record ModelListing(String id, String commit, List<String> files) {
             }
         }
         String id = json.path("id").asText(json.path("modelId").asText(asked));
+        if (id.isEmpty()) {
+            id = asked;
+        }
+        // The id and the commit go into download URLs: only a repository name and a commit hash may.
+        if (!HubUrls.isRepoId(id) && !id.equals(asked)) {
+            throw new HubException(what + ": the model API named the repository \"" + id + "\", which is not a repository id");
+        }
         String commit = json.path("sha").asText("");
-        return new ModelListing(id.isEmpty() ? asked : id, commit.isEmpty() ? null : commit, files);
+        if (!commit.isEmpty() && !commit.matches("[0-9a-f]{7,64}")) {
+            throw new HubException(what + ": the model API gave the commit \"" + commit + "\", which is not a commit hash");
+        }
+        return new ModelListing(id, commit.isEmpty() ? null : commit, files);
     }
 
     public boolean has(String file) {

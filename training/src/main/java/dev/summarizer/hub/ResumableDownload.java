@@ -126,17 +126,24 @@ public final class ResumableDownload {
             } else {
                 throw new HubException(what + ": unexpected answer " + status + " from " + HubSettings.origin(response.uri()));
             }
-            return copy(body, partial, append, have);
+            return copy(body, partial, append, have, file, what);
         }
     }
 
-    private long copy(InputStream body, Path partial, boolean append, long have) throws IOException {
+    private long copy(InputStream body, Path partial, boolean append, long have, RemoteFile file, String what)
+            throws IOException {
         StandardOpenOption mode = append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
         StallWatch watch = new StallWatch(body, http.stallTimeout());
         try (watch; FileChannel out = openForWriting(partial, mode)) {
             byte[] buffer = new byte[1 << 16];
             for (int n; (n = body.read(buffer)) > 0; ) {
                 watch.progressed();
+                if (file.sizeKnown() && have + n > file.size()) {
+                    // Checked before writing: a server sending more than it declared cannot fill the disk.
+                    Files.deleteIfExists(partial);
+                    throw new HubException(what + ": the server sent more than the " + file.size() + " bytes it declared; "
+                            + "deleted the download");
+                }
                 write(out, buffer, n, partial);
                 have += n;
                 progress.update(have);

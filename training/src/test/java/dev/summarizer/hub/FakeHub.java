@@ -63,6 +63,12 @@ final class FakeHub implements AutoCloseable {
         final Map<String, byte[]> files = new LinkedHashMap<>();
         final Set<String> lfs = new LinkedHashSet<>();
         final Map<String, String> claimedChecksums = new HashMap<>();
+        final Map<String, Long> claimedSizes = new HashMap<>();
+        /** What the model API gives as the repository's id and commit, when not the real ones. */
+        String answeredId;
+        String answeredCommit;
+        /** Where the model API redirects instead of answering. */
+        String apiRedirect;
         boolean isPrivate;
         /** Gated, and the token's account has not been granted access. */
         boolean isGated;
@@ -80,6 +86,12 @@ final class FakeHub implements AutoCloseable {
         Repo lfsFile(String name, byte[] content) {
             lfs.add(name);
             return file(name, content);
+        }
+
+        /** Makes the Hub announce {@code size} bytes for the LFS file {@code name}, whatever its content. */
+        Repo claimSize(String name, long size) {
+            claimedSizes.put(name, size);
+            return this;
         }
 
         /** Makes the Hub announce {@code checksum} (hex) for {@code name} instead of the real one. */
@@ -217,16 +229,21 @@ final class FakeHub implements AutoCloseable {
         if (repo == null) {
             return;
         }
+        if (repo.apiRedirect != null) {
+            redirect(ex, 302, repo.apiRedirect);
+            return;
+        }
         if (!revision.equals("main") && !revision.equals(repo.commit)) {
             error(ex, 404, "RevisionNotFound", "Invalid rev id: " + revision);
             return;
         }
         ObjectNode json = JSON.createObjectNode();
         json.put("_id", "0123456789abcdef01234567");
-        json.put("id", aliasesAnsweredInPlace.contains(repoId) ? repoId : repo.id);
-        json.put("modelId", aliasesAnsweredInPlace.contains(repoId) ? repoId : repo.id);
+        String id = repo.answeredId != null ? repo.answeredId : aliasesAnsweredInPlace.contains(repoId) ? repoId : repo.id;
+        json.put("id", id);
+        json.put("modelId", id);
         json.put("private", repo.isPrivate);
-        json.put("sha", repo.commit);
+        json.put("sha", repo.answeredCommit != null ? repo.answeredCommit : repo.commit);
         json.put("library_name", "transformers");
         ArrayNode siblings = json.putArray("siblings");
         for (String file : repo.files.keySet()) {
@@ -270,7 +287,7 @@ final class FakeHub implements AutoCloseable {
                     + content.length + "\n";
             headers.set("ETag", "\"" + gitBlobSha1(pointer.getBytes(StandardCharsets.UTF_8)) + "\"");
             headers.set("X-Linked-Etag", "\"" + repo.claimedChecksums.getOrDefault(file, sha256) + "\"");
-            headers.set("X-Linked-Size", Long.toString(content.length));
+            headers.set("X-Linked-Size", Long.toString(repo.claimedSizes.getOrDefault(file, (long) content.length)));
             redirect(ex, 302, location);
             return;
         }
