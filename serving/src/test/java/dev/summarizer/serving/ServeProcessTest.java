@@ -32,7 +32,7 @@ class ServeProcessTest {
     Path dir;
 
     @Test
-    void sigtermLetsTheRunningRequestFinishThenExitsZero() throws Exception {
+    void sigtermLetsTheRunningRequestAndStreamFinishThenExitsZero() throws Exception {
         Path model = dir.resolve("tiny");
         assertEquals(0, Cli.run("init", "--config", "tiny", "--out", model.toString(), "--seed", "8").status());
         assertEquals(0, Cli.run("export", "--model", model.toString()).status());
@@ -56,12 +56,26 @@ class ServeProcessTest {
                 assertTrue(System.nanoTime() < deadline, "the request never started decoding");
                 Thread.sleep(20);
             }
+            // A stream queued behind it: it must be decoded and sent to its end during the drain.
+            String streamBody = JSON.createObjectNode().put("text", "Ben: and a streamed one").put("max_new_tokens", 60)
+                    .put("min_new_tokens", 60).put("num_beams", 1).toString();
+            CompletableFuture<HttpResponse<String>> stream = HTTP.sendAsync(HttpRequest.newBuilder(
+                    url(port, "/v1/summarize/stream")).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(streamBody)).build(), HttpResponse.BodyHandlers.ofString());
+            while (!get(port, "/metrics").contains("summarizer_queue_depth 1.0")) {
+                assertTrue(System.nanoTime() < deadline, "the stream was never queued");
+                Thread.sleep(20);
+            }
 
             process.destroy(); // SIGTERM
             HttpResponse<String> answer = inFlight.get(60, TimeUnit.SECONDS);
             assertEquals(200, answer.statusCode(), answer.body());
             JsonNode summary = JSON.readTree(answer.body());
             assertEquals(250, summary.get("tokens").asInt(), answer.body());
+            HttpResponse<String> streamed = stream.get(60, TimeUnit.SECONDS);
+            assertEquals(200, streamed.statusCode());
+            assertTrue(streamed.body().contains("event: done"), streamed.body());
+            assertTrue(streamed.body().contains("\"tokens\":60"), streamed.body());
             assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the server did not exit");
             String output = Files.readString(log);
             assertEquals(0, process.exitValue(), output);
