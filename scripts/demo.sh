@@ -40,7 +40,7 @@ if [ "$REAL" = true ]; then
   "$SUMMARIZER" train --model "$BASE" --train "$DATA/train.jsonl" --validation "$DATA/validation.jsonl" \
     --output-dir "$DIR/train" --overwrite-output-dir --learning-rate 3e-4 --per-device-train-batch-size 8 \
     --num-train-epochs 1 --max-source-length 256 --max-target-length 64 --logging-steps 25 \
-    --max-eval-samples 200 --generation-eval-samples 50 --save-steps 0
+    --max-eval-samples 200 --predict-with-generate --generation-eval-samples 50 --save-steps 0
   EVAL_LIMIT=100
 else
   step "writing the synthetic corpus and its tokenizer"
@@ -53,7 +53,7 @@ else
   "$SUMMARIZER" train --model "$BASE" --train "$DATA/train.jsonl" --validation "$DATA/validation.jsonl" \
     --output-dir "$DIR/train" --overwrite-output-dir --learning-rate 3e-3 --warmup-steps 100 \
     --per-device-train-batch-size 32 --max-steps 1000 --logging-steps 50 --eval-steps 500 \
-    --generation-eval-samples 100 --save-steps 0
+    --predict-with-generate --generation-eval-samples 100 --save-steps 0
   EVAL_LIMIT=0
 fi
 

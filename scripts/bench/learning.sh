@@ -10,7 +10,7 @@ DATA="$ROOT/../shared/data/dialogsum"
 rm -rf "$OUT" "$OUT-model"
 "$ROOT/scripts/summarizer" init --config tiny --out "$OUT-model" --seed 1 >&2
 "$ROOT/scripts/summarizer" train --model "$OUT-model" --train "$DATA/train.jsonl" --validation "$DATA/validation.jsonl" \
-  --output-dir "$OUT" --max-train-samples 2000 --max-eval-samples 200 --generation-eval-samples 50 \
+  --output-dir "$OUT" --max-train-samples 2000 --max-eval-samples 200 --predict-with-generate --generation-eval-samples 50 \
   --per-device-train-batch-size 16 --num-train-epochs 3 --eval-steps 50 --save-steps 0 --logging-steps 25 \
   --learning-rate 2e-3 --warmup-steps 20 --max-source-length 256 --max-target-length 64 --generation-max-length 48 >&2
 node -e '

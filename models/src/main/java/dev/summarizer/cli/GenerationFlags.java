@@ -21,6 +21,8 @@ public final class GenerationFlags {
                 .option("no-repeat-ngram-size", "N", "forbid repeating n-grams of this size; 0 allows all")
                 .option("early-stopping", "true|false|never", "when beam search stops (default: the model's)")
                 .option("prefix", "TEXT", "text put before every input (default: the model's, e.g. \"summarize: \")")
+                .option("source-template", "TEXT", "the input put into this text at {text}, instead of after a prefix "
+                        + "(default: the model's, when it was trained with one)")
                 .option("max-source-length", "N", "input tokens kept, EOS included; longer inputs are truncated", "512")
                 .option("device", "cpu|cuda", "where ONNX Runtime runs", "cpu")
                 .option("threads", "N", "ONNX Runtime threads; 0 uses every core", "0")
@@ -43,7 +45,13 @@ public final class GenerationFlags {
                 early,
                 args.intValue("no-repeat-ngram-size", 0, 1_000_000),
                 args.string("prefix"),
-                args.intValue("max-source-length", 2, 1_000_000));
+                args.intValue("max-source-length", 2, 1_000_000),
+                unescaped(args.string("source-template")));
+    }
+
+    /** {@code \n} and {@code \t} as a shell passes them literally, so a template fits on one command line. */
+    public static String unescaped(String text) {
+        return text == null ? null : text.replace("\\n", "\n").replace("\\t", "\t");
     }
 
     /** A settings error in the flags' own names: {@code min_new_tokens} becomes {@code --min-new-tokens}. */
@@ -58,7 +66,7 @@ public final class GenerationFlags {
     }
 
     private static final Pattern SETTING_NAME = Pattern.compile(
-            "\\b(max_new_tokens|min_new_tokens|num_beams|length_penalty|no_repeat_ngram_size|early_stopping|max_source_length)\\b");
+            "\\b(max_new_tokens|min_new_tokens|num_beams|length_penalty|no_repeat_ngram_size|early_stopping|max_source_length|source_template)\\b");
 
     public static Device device(ParsedArgs args) {
         Device device = Device.parse(args.required("device"));

@@ -13,6 +13,10 @@ public final class Options {
     public record Positional(String name, String help, boolean required) {}
 
     private final Map<String, Option> options = new LinkedHashMap<>();
+    /** Flags a user may know from elsewhere (Hugging Face scripts) that this command cannot honour, and why. */
+    private final Map<String, String> refused = new LinkedHashMap<>();
+    /** Other names of options, e.g. the Hugging Face scripts' {@code --model-name-or-path} for {@code --model}. */
+    private final Map<String, String> aliases = new LinkedHashMap<>();
     private final List<Positional> positionals = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
 
@@ -45,6 +49,18 @@ public final class Options {
         return options.get(name);
     }
 
+    /** {@code --alias} means {@code --name}. */
+    public Options alias(String alias, String name) {
+        aliases.put(alias, name);
+        return this;
+    }
+
+    /** {@code --name} is an error that says {@code why} (e.g. a Trainer flag with no meaning here). */
+    public Options refuse(String name, String why) {
+        refused.put(name, why);
+        return this;
+    }
+
     /** Parses {@code --name value}, {@code --name=value}, flags and positionals. */
     public ParsedArgs parse(String command, String[] args) {
         Map<String, String> values = new LinkedHashMap<>();
@@ -68,17 +84,25 @@ public final class Options {
                 value = name.substring(eq + 1);
                 name = name.substring(0, eq);
             }
+            // Hugging Face's argument parser takes --num_train_epochs as well as --num-train-epochs: so do we.
+            name = name.replace('_', '-');
+            name = aliases.getOrDefault(name, name);
+            if (refused.containsKey(name)) {
+                throw new UsageException("--" + name + " is not supported: " + refused.get(name));
+            }
             Option option = options.get(name);
             if (option == null) {
                 throw new UsageException("unknown option --" + name + " (see summarizer " + command + " --help)");
             }
             if (option.flag()) {
-                if (value == null && i + 1 < args.length && (args[i + 1].equals("true") || args[i + 1].equals("false"))) {
+                if (value == null && i + 1 < args.length && (args[i + 1].equalsIgnoreCase("true")
+                        || args[i + 1].equalsIgnoreCase("false"))) {
                     value = args[++i];
                 }
                 if (value == null) {
                     value = "true";
                 }
+                value = value.toLowerCase(java.util.Locale.ROOT); // True/False, as Python writes them
                 if (!value.equals("true") && !value.equals("false")) {
                     throw new UsageException("--" + name + ": expected true or false, got \"" + value + "\"");
                 }
@@ -134,6 +158,12 @@ public final class Options {
             appendEntry(sb, left, help);
         }
         appendEntry(sb, "--help", "print this help and exit");
+        if (!aliases.isEmpty()) {
+            sb.append("\nalso accepted: ");
+            List<String> names = new ArrayList<>();
+            aliases.forEach((alias, name) -> names.add("--" + alias + " (--" + name + ")"));
+            sb.append(String.join(", ", names)).append("; snake_case spellings of every option\n");
+        }
         for (String note : notes) {
             sb.append("\n").append(note).append("\n");
         }

@@ -89,7 +89,7 @@ public final class ParsedArgs {
         if (v == null) {
             return null;
         }
-        return switch (v) {
+        return switch (v.toLowerCase(java.util.Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
             default -> throw new UsageException("--" + name + ": expected true or false, got \"" + v + "\"");

@@ -20,6 +20,12 @@ import java.nio.file.Path;
  */
 public final class GenerationDefaults {
     private static final ObjectMapper JSON = Json.MAPPER;
+    /**
+     * Where config.json keeps a source template ({@code train --source-template}); transformers keeps unknown keys as
+     * they are, and its own pipeline, which knows only prefixes, ignores it.
+     */
+    public static final String SOURCE_TEMPLATE = "source_template";
+
     private GenerationDefaults() {}
 
     public static GenerationSettings of(ModelFolder folder, T5Config config) {
@@ -36,6 +42,10 @@ public final class GenerationDefaults {
             } catch (IOException e) {
                 throw new ModelFormatException(generation + ": not valid JSON");
             }
+        }
+        JsonNode template = config.json().get(SOURCE_TEMPLATE);
+        if (template != null && template.isTextual()) {
+            layered.put(SOURCE_TEMPLATE, template.asText());
         }
         JsonNode task = config.json().path("task_specific_params").path("summarization");
         if (task.isObject()) {
@@ -75,8 +85,10 @@ public final class GenerationDefaults {
                 json.has("length_penalty") ? json.get("length_penalty").asDouble() : d.lengthPenalty(),
                 early,
                 json.has("no_repeat_ngram_size") ? nonNegative(json, "no_repeat_ngram_size", source) : 0);
+        JsonNode template = json.get(SOURCE_TEMPLATE);
         return new GenerationSettings(new SourceSettings(prefix != null && prefix.isTextual() ? prefix.asText() : "",
-                SourceSettings.DEFAULT_MAX_SOURCE_LENGTH), decoding);
+                template != null && template.isTextual() ? template.asText() : null, SourceSettings.DEFAULT_MAX_SOURCE_LENGTH),
+                decoding);
     }
 
     private static int positive(JsonNode json, String field, String source) {

@@ -12,10 +12,18 @@ public record GenerationOverrides(
         EarlyStopping earlyStopping,
         Integer noRepeatNgramSize,
         String prefix,
-        Integer maxSourceLength) {
+        Integer maxSourceLength,
+        String sourceTemplate) {
+
+    /** Without a source template (the HTTP API's fields). */
+    public GenerationOverrides(Integer maxNewTokens, Integer minNewTokens, Integer numBeams, Double lengthPenalty,
+            EarlyStopping earlyStopping, Integer noRepeatNgramSize, String prefix, Integer maxSourceLength) {
+        this(maxNewTokens, minNewTokens, numBeams, lengthPenalty, earlyStopping, noRepeatNgramSize, prefix, maxSourceLength,
+                null);
+    }
 
     public static GenerationOverrides none() {
-        return new GenerationOverrides(null, null, null, null, null, null, null, null);
+        return new GenerationOverrides(null, null, null, null, null, null, null, null, null);
     }
 
     /** The defaults with every given setting replacing its default; the result is checked. */
@@ -30,7 +38,9 @@ public record GenerationOverrides(
                 earlyStopping != null ? earlyStopping : d.earlyStopping(),
                 noRepeatNgramSize != null ? noRepeatNgramSize : d.noRepeatNgramSize());
         SourceSettings s = defaults.source();
-        SourceSettings source = new SourceSettings(prefix != null ? prefix : s.prefix(),
+        // A prefix given now replaces the model's template too: it says how this text is to be put.
+        String template = sourceTemplate != null ? sourceTemplate : prefix != null ? null : s.template();
+        SourceSettings source = new SourceSettings(prefix != null ? prefix : s.prefix(), template,
                 maxSourceLength != null ? maxSourceLength : s.maxSourceLength());
         return new GenerationSettings(source, decoding);
     }

@@ -8,7 +8,9 @@ import dev.summarizer.cli.UsageException;
 import dev.summarizer.generate.SourceSettings;
 import dev.summarizer.training.session.LearningRateSchedule;
 import dev.summarizer.training.train.Trainer;
+import dev.summarizer.training.train.Strategy;
 import dev.summarizer.training.train.TrainingArguments;
+import java.util.List;
 import java.nio.file.Path;
 import sun.misc.Signal;
 
@@ -48,18 +50,29 @@ public final class TrainCommand implements Command {
                 .option("per-device-train-batch-size", "N", "examples per micro-batch", "8")
                 .option("per-device-eval-batch-size", "N", "examples per evaluation batch", "8")
                 .option("gradient-accumulation-steps", "N", "micro-batches per optimizer step", "1")
-                .option("eval-steps", "N", "evaluate every N steps (default: at the end of each epoch)", "0")
-                .option("save-steps", "N", "save a checkpoint every N steps; 0 for only at the end and at new bests", "500")
+                .option("eval-strategy", "no|steps|epoch",
+                        "when to evaluate (default: epoch with --validation, else no; steps with --eval-steps)")
+                .option("eval-steps", "N", "evaluate every N steps (--eval-strategy steps; default: --logging-steps)")
+                .flag("predict-with-generate", "at each evaluation, also generate summaries and score them with ROUGE")
+                .option("save-strategy", "no|steps|epoch", "when to save a checkpoint (also at the end and at new bests)",
+                        "steps")
+                .option("save-steps", "N", "save a checkpoint every N steps (--save-strategy steps)", "500")
                 .option("save-total-limit", "N", "keep at most N checkpoints (the best is always kept); 0 keeps all", "0")
                 .option("early-stopping-patience", "N", "stop after N evaluations without improvement; 0 never", "0")
-                .option("metric-for-best-model", "NAME", "eval_loss, eval_rouge1, eval_rouge2, eval_rougeL or eval_rougeLsum", "eval_loss")
-                .option("greater-is-better", "true|false", "whether the metric improves upward (default: false for losses)")
+                .option("metric-for-best-model", "NAME", "loss, rouge1, rouge2, rougeL or rougeLsum (eval_ prefix optional; "
+                        + "ROUGE needs --predict-with-generate)", "loss")
+                .option("greater-is-better", "true|false", "whether the metric improves upward (default: false for losses, "
+                        + "else true)")
                 .flag("load-best-model-at-end", "write the best checkpoint's weights to final/ instead of the last")
+                .option("logging-strategy", "no|steps|epoch", "when to write a metrics.jsonl row", "steps")
                 .option("logging-steps", "N", "a metrics.jsonl row every N steps (its loss is their mean)", "10")
+                .option("report-to", "none|tensorboard", "also write TensorBoard event files under OUTPUT_DIR/runs/", "none")
                 .option("seed", "N", "seed of shuffling and dropout", "42")
                 .option("dropout", "X", "dropout rate (default: the config's dropout_rate)")
                 .option("label-smoothing-factor", "X", "label smoothing of the loss", "0")
                 .option("source-prefix", "TEXT", "put before every source text (recorded in the final config)", "summarize: ")
+                .option("source-template", "TEXT", "put every source text into this at {text} instead (\\n for a line break;"
+                        + " recorded in the final config)")
                 .option("max-source-length", "N", "source tokens kept, EOS included", "512")
                 .option("max-target-length", "N", "summary tokens kept, EOS included", "128")
                 .option("text-column", "NAME", "column of the source text (default: detected, else dialogue)")
@@ -68,11 +81,25 @@ public final class TrainCommand implements Command {
                 .flag("group-by-length", "batch examples of similar length together (less padding)")
                 .option("max-train-samples", "N", "use only the first N training examples; 0 for all", "0")
                 .option("max-eval-samples", "N", "use only the first N validation examples; 0 for all", "0")
-                .option("generation-eval-samples", "N", "validation examples summarized for ROUGE at each evaluation", "100")
+                .option("generation-eval-samples", "N", "validation examples summarized for ROUGE (--predict-with-generate)",
+                        "100")
                 .option("generation-max-length", "N", "new tokens per generated summary (default: --max-target-length)")
                 .option("generation-num-beams", "N", "beams for the evaluation summaries", "1")
                 .option("device", "cpu|cuda", "where ONNX Runtime trains", "cpu")
                 .option("threads", "N", "ONNX Runtime threads; 0 uses every core", "0")
+                .flag("do-train", "accepted for Hugging Face scripts' command lines (train always trains)")
+                .flag("do-eval", "accepted for Hugging Face scripts' command lines (needs --validation)")
+                .alias("model-name-or-path", "model")
+                .alias("train-file", "train")
+                .alias("validation-file", "validation")
+                .alias("evaluation-strategy", "eval-strategy")
+                .refuse("fp16", "ONNX Runtime's CPU kernels train in float32, and mixed precision is not built for the CUDA path")
+                .refuse("bf16", "ONNX Runtime's CPU kernels train in float32, and mixed precision is not built for the CUDA path")
+                .refuse("gradient-checkpointing", "the training graph keeps its activations; lower "
+                        + "--per-device-train-batch-size and raise --gradient-accumulation-steps to save memory")
+                .refuse("optim", "the optimizer is torch's AdamW, built into the optimizer graph")
+                .refuse("push-to-hub", "this tool does not upload; the final model folder loads with from_pretrained as it is")
+                .refuse("do-predict", "use summarizer evaluate --model OUTPUT_DIR/final --data FILE")
                 .note("""
                         Semantics are the Hugging Face Trainer's with torch AdamW: weight decay skips layer norms; the
                         linear schedule's first step uses lr * 0 / warmup; the loss is the mean token cross-entropy of a
@@ -82,8 +109,9 @@ public final class TrainCommand implements Command {
 
                         example:
                           summarizer train --model models/t5-small --train data/samsum/train.jsonl \\
-                            --validation data/samsum/validation.jsonl --output-dir runs/samsum \\
-                            --learning-rate 3e-4 --num-train-epochs 3 --eval-steps 500 --save-total-limit 2""");
+                            --validation data/samsum/validation.jsonl --output-dir runs/samsum --learning-rate 3e-4 \\
+                            --num-train-epochs 3 --eval-strategy steps --eval-steps 500 --predict-with-generate \\
+                            --save-total-limit 2""");
     }
 
     @Override
@@ -123,12 +151,29 @@ public final class TrainCommand implements Command {
         if (kind == null) {
             throw new UsageException("--lr-scheduler-type: expected linear, cosine, constant or constant_with_warmup, got \"" + scheduler + "\"");
         }
+        Path validation = a.path("validation");
+        int loggingSteps = a.intValue("logging-steps", 1, Integer.MAX_VALUE);
+        // --eval-steps 0 is as if it were not given (an epoch's end), as --save-steps 0 saves only at the end and at bests.
+        int evalSteps = a.has("eval-steps") ? a.intValue("eval-steps", 0, Integer.MAX_VALUE) : 0;
+        Strategy evalStrategy = a.has("eval-strategy") ? strategy(a, "eval-strategy")
+                : validation == null ? Strategy.NO : evalSteps > 0 ? Strategy.STEPS : Strategy.EPOCH;
+        requireValidation(a, validation, evalStrategy);
+        boolean generate = a.flag("predict-with-generate");
+        // As the Trainer reads it: "loss" is eval_loss, "rougeL" is eval_rougeL; greater is better unless it is a loss.
         String metric = a.required("metric-for-best-model");
+        metric = metric.startsWith("eval_") ? metric : "eval_" + metric;
+        if (!metric.equals("eval_loss") && !generate) {
+            throw new UsageException("--metric-for-best-model " + metric + " is a ROUGE score: it needs --predict-with-generate");
+        }
+        if (!List.of("eval_loss", "eval_rouge1", "eval_rouge2", "eval_rougeL", "eval_rougeLsum").contains(metric)) {
+            throw new UsageException("--metric-for-best-model: expected loss, rouge1, rouge2, rougeL or rougeLsum, got \""
+                    + a.string("metric-for-best-model") + "\"");
+        }
         boolean greater = a.has("greater-is-better") ? a.bool("greater-is-better") : !metric.endsWith("loss");
         int maxTarget = a.intValue("max-target-length", 2, 100_000);
         TrainingArguments.Data data = new TrainingArguments.Data(
-                a.requiredPath("train"), a.path("validation"), a.string("text-column"), a.string("summary-column"),
-                new SourceSettings(a.string("source-prefix"), a.intValue("max-source-length", 2, 100_000)), maxTarget,
+                a.requiredPath("train"), validation, a.string("text-column"), a.string("summary-column"),
+                source(a), maxTarget,
                 a.intValue("per-device-train-batch-size", 1, 65_536), a.intValue("gradient-accumulation-steps", 1, 65_536),
                 a.bool("shuffle"), a.flag("group-by-length"),
                 a.intValue("max-train-samples", 0, Integer.MAX_VALUE), a.intValue("max-eval-samples", 0, Integer.MAX_VALUE));
@@ -139,19 +184,66 @@ public final class TrainCommand implements Command {
         TrainingArguments.Schedule schedule = new TrainingArguments.Schedule(kind,
                 a.intValue("warmup-steps", 0, Integer.MAX_VALUE), a.doubleValue("warmup-ratio", 0, 1),
                 a.doubleValue("num-train-epochs", 0, 1e6), a.longValue("max-steps"));
-        TrainingArguments.Evaluation evaluation = new TrainingArguments.Evaluation(
-                a.intValue("eval-steps", 0, Integer.MAX_VALUE), a.intValue("per-device-eval-batch-size", 1, 65_536),
-                metric, greater, a.intValue("early-stopping-patience", 0, 1_000_000),
+        TrainingArguments.Evaluation evaluation = new TrainingArguments.Evaluation(evalStrategy,
+                evalSteps > 0 ? evalSteps : loggingSteps,
+                a.intValue("per-device-eval-batch-size", 1, 65_536),
+                metric, greater, a.intValue("early-stopping-patience", 0, 1_000_000), generate,
                 a.intValue("generation-eval-samples", 0, Integer.MAX_VALUE),
                 a.has("generation-max-length") ? a.intValue("generation-max-length", 1, 100_000) : maxTarget,
                 a.intValue("generation-num-beams", 1, 64));
         TrainingArguments.Checkpointing checkpointing = new TrainingArguments.Checkpointing(
-                a.requiredPath("output-dir"), a.flag("overwrite-output-dir"),
+                a.requiredPath("output-dir"), a.flag("overwrite-output-dir"), strategy(a, "save-strategy"),
                 a.intValue("save-steps", 0, Integer.MAX_VALUE), a.intValue("save-total-limit", 0, 1_000_000),
                 a.flag("load-best-model-at-end"), a.path("resume-from-checkpoint"));
         return new TrainingArguments(a.requiredPath("model"), data, optimizer, schedule, evaluation, checkpointing,
-                a.intValue("logging-steps", 1, Integer.MAX_VALUE), a.longValue("seed"),
+                strategy(a, "logging-strategy"), loggingSteps, reportTo(a), a.longValue("seed"),
                 a.has("dropout") ? a.doubleValue("dropout", 0, 0.99) : null,
                 a.doubleValue("label-smoothing-factor", 0, 0.99), GenerationFlags.device(a), GenerationFlags.threads(a));
+    }
+
+    /** {@code --source-template}, or {@code --source-prefix}; not both. */
+    private static SourceSettings source(ParsedArgs a) {
+        String template = GenerationFlags.unescaped(a.string("source-template"));
+        if (template != null && !template.contains(SourceSettings.PLACEHOLDER)) {
+            throw new UsageException("--source-template: must contain " + SourceSettings.PLACEHOLDER + " where the text goes");
+        }
+        return new SourceSettings(template != null ? "" : a.string("source-prefix"), template,
+                a.intValue("max-source-length", 2, 100_000));
+    }
+
+    /** Evaluation flags without data to evaluate on are a mistake, as the Trainer says too. */
+    private static void requireValidation(ParsedArgs a, Path validation, Strategy evalStrategy) {
+        if (validation != null) {
+            return;
+        }
+        for (String flag : List.of("do-eval", "predict-with-generate", "load-best-model-at-end")) {
+            if (a.flag(flag)) {
+                throw new UsageException("--" + flag + " needs --validation FILE");
+            }
+        }
+        for (String option : List.of("eval-steps", "early-stopping-patience")) {
+            if (a.has(option) && !a.string(option).equals("0")) {
+                throw new UsageException("--" + option + " needs --validation FILE");
+            }
+        }
+        if (evalStrategy != Strategy.NO) {
+            throw new UsageException("--eval-strategy " + a.string("eval-strategy") + " needs --validation FILE");
+        }
+    }
+
+    private static Strategy strategy(ParsedArgs a, String option) {
+        Strategy s = Strategy.parse(a.required(option));
+        if (s == null) {
+            throw new UsageException("--" + option + ": expected no, steps or epoch, got \"" + a.string(option) + "\"");
+        }
+        return s;
+    }
+
+    private static TrainingArguments.ReportTo reportTo(ParsedArgs a) {
+        return switch (a.required("report-to")) {
+            case "none" -> TrainingArguments.ReportTo.NONE;
+            case "tensorboard" -> TrainingArguments.ReportTo.TENSORBOARD;
+            default -> throw new UsageException("--report-to: expected none or tensorboard, got \"" + a.string("report-to") + "\"");
+        };
     }
 }

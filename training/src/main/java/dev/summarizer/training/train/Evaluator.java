@@ -43,7 +43,8 @@ final class Evaluator implements AutoCloseable {
         this.data = data;
         this.batchSize = args.evaluation().perDeviceEvalBatchSize();
         this.padTokenId = padTokenId;
-        this.generationSamples = Math.min(args.evaluation().generationEvalSamples(), data.examples().size());
+        this.generationSamples = args.evaluation().predictWithGenerate()
+                ? Math.min(args.evaluation().generationEvalSamples(), data.examples().size()) : 0;
         this.summarizer = summarizer;
         this.generation = generation(args);
     }
@@ -57,7 +58,7 @@ final class Evaluator implements AutoCloseable {
     /** An evaluator over {@code session}'s parameters; ROUGE needs the tokenizer of {@code source}. */
     static Evaluator open(TrainingSession session, ModelFolder source, Data data, TrainingArguments args, int padTokenId)
             throws OrtException {
-        if (args.evaluation().generationEvalSamples() == 0) {
+        if (!args.evaluation().predictWithGenerate() || args.evaluation().generationEvalSamples() == 0) {
             return new Evaluator(session, data, args, padTokenId, null);
         }
         try (NativeResources opened = new NativeResources()) {

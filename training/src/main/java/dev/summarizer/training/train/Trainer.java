@@ -4,13 +4,16 @@ import dev.summarizer.Progress;
 import ai.onnxruntime.OrtException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.summarizer.export.OnnxExport;
+import dev.summarizer.generate.GenerationDefaults;
 import dev.summarizer.generate.ModelTokenizer;
+import dev.summarizer.generate.SourceSettings;
 import dev.summarizer.model.ModelFolder;
 import dev.summarizer.model.StagingDirectory;
 import dev.summarizer.model.T5Config;
 import dev.summarizer.model.T5Weights;
 import dev.summarizer.model.TokenizerFiles;
 import dev.summarizer.training.data.ColumnRequest;
+import dev.summarizer.training.report.TensorBoardEvents;
 import dev.summarizer.training.data.Dataset;
 import dev.summarizer.training.data.SummarizationExample;
 import dev.summarizer.training.session.LearningRateSchedule;
@@ -20,6 +23,7 @@ import dev.summarizer.training.session.TrainingSession;
 import dev.summarizer.training.session.TrainingSettings;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,7 +73,7 @@ public final class Trainer {
         if (args.dropout() != null) {
             config = config.withDropoutRate(args.dropout());
         }
-        config = withSummarizationPrefix(config, args.data().source().prefix());
+        config = withSource(config, args.data().source());
         T5Weights initial = resumeFrom != null ? null : source.readWeights(config);
 
         TrainingArguments.Data data = args.data();
@@ -114,14 +118,17 @@ public final class Trainer {
                 MetricsLog metrics = resumeFrom != null
                         ? MetricsLog.resume(output.resolve(METRICS), resumeFrom.step())
                         : MetricsLog.create(output.resolve(METRICS));
-                Evaluator evaluator = evalData == null ? null
-                        : Evaluator.open(session, source, evalData, args, config.padTokenId())) {
+                Evaluator evaluator = evalData == null || args.evaluation().strategy() == Strategy.NO ? null
+                        : Evaluator.open(session, source, evalData, args, config.padTokenId());
+                ReportCallback report = new ReportCallback(output, args.model().getFileName() + " -> " + output,
+                        args.reportTo() == TrainingArguments.ReportTo.TENSORBOARD
+                                ? TensorBoardEvents.open(output.resolve("runs"), hostName()) : null, Progress.on(out))) {
             Progress progress = Progress.on(out);
             progress.begin("train", maxSteps, session.step(), Progress.Unit.of("steps"));
             TrainingArguments.Evaluation evaluation = args.evaluation();
             List<TrainerCallback> callbacks = new ArrayList<>(List.of(
                     new DefaultFlowCallback(args, maxSteps, stepsPerEpoch, evaluator != null),
-                    new ProgressCallback(progress), new MetricsCallback(metrics, progress)));
+                    new ProgressCallback(progress), new MetricsCallback(metrics, progress), report));
             if (evaluation.earlyStoppingPatience() > 0) {
                 callbacks.add(new EarlyStoppingCallback(evaluation.earlyStoppingPatience(), evaluation.metricForBestModel(),
                         evaluation.greaterIsBetter(), progress));
@@ -138,9 +145,11 @@ public final class Trainer {
             }
 
             LogWindow window = new LogWindow();
+            RunTotals totals = new RunTotals(session.step());
             Path lastCheckpoint = null;
             double stepLossSum = 0;
             int pending = 0;
+            int stepExamples = 0;
             boolean done = session.step() >= maxSteps;
             for (long epoch = firstEpoch; !done; epoch++) {
                 List<int[]> batches = BatchOrder.batches(trainData, data.perDeviceTrainBatchSize(), data.shuffle(),
@@ -154,6 +163,7 @@ public final class Trainer {
                                 + (lastCheckpoint != null ? "; the last good checkpoint is " + lastCheckpoint : ""));
                     }
                     pending++;
+                    stepExamples += batches.get(b).length;
                     boolean endOfEpoch = b == batches.size() - 1;
                     if (pending < accumulation && !endOfEpoch) {
                         if (stopRequested) {
@@ -171,6 +181,8 @@ public final class Trainer {
                     state.globalStep = update.step();
                     state.epoch = epoch + (endOfEpoch ? 1.0 : (double) (b + 1) / batches.size());
                     window.add(step);
+                    totals.add(step, stepExamples);
+                    stepExamples = 0;
 
                     TrainerControl control = new TrainerControl();
                     callbacks.forEach(c -> c.onStepEnd(state, control, step));
@@ -179,10 +191,11 @@ public final class Trainer {
                         state.logHistory.add(row);
                         callbacks.forEach(c -> c.onLog(state, row));
                     }
-                    if (control.shouldEvaluate && evaluate(evaluator, state, control, callbacks)) {
+                    boolean saving = args.checkpointing().saveStrategy() != Strategy.NO;
+                    if (control.shouldEvaluate && evaluate(evaluator, state, control, callbacks) && saving) {
                         control.shouldSave = true; // the best checkpoint is always kept
                     }
-                    if (control.shouldSave || control.shouldTrainingStop || stopRequested) {
+                    if (control.shouldSave || (control.shouldTrainingStop && saving) || stopRequested) {
                         lastCheckpoint = save(session, checkpoints, writer, state, callbacks);
                     }
                     if (stopRequested) {
@@ -193,7 +206,29 @@ public final class Trainer {
             }
             callbacks.forEach(c -> c.onTrainEnd(state));
             Path finalModel = writeFinalModel(session, source, checkpoints, state, config);
+            writeResults(totals, state, trainData.size());
             return new Result(session.step(), finalModel, lastCheckpoint, false, state.bestMetric);
+        }
+    }
+
+    /**
+     * {@code train_results.json} and {@code all_results.json}, as the summarization example writes them: runtime,
+     * samples and steps per second, the mean training loss and the epoch. A resumed run counts from where it resumed.
+     */
+    private void writeResults(RunTotals totals, TrainerState state, int trainSamples) throws IOException {
+        ObjectNode results = totals.results(state.epoch, trainSamples);
+        out.println("***** train metrics *****");
+        results.fields().forEachRemaining(e -> out.printf("  %-24s = %s%n", e.getKey(), e.getValue().asText()));
+        String json = ModelFolder.pretty(results);
+        StagingDirectory.writeAtomically(args.outputDir().resolve("train_results.json"), json.getBytes(StandardCharsets.UTF_8));
+        StagingDirectory.writeAtomically(args.outputDir().resolve("all_results.json"), json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
         }
     }
 
@@ -335,16 +370,58 @@ public final class Trainer {
         return max > 0 && max < examples.size() ? examples.subList(0, max) : examples;
     }
 
-    /** The final model's config says which prefix it was trained with, so summarize and serve apply it. */
-    private static T5Config withSummarizationPrefix(T5Config config, String prefix) {
+    /**
+     * The final model's config says how its sources were put (prefix, or template), so summarize, evaluate and serve
+     * put theirs the same way.
+     */
+    private static T5Config withSource(T5Config config, SourceSettings source) {
         ObjectNode json = config.json().deepCopy();
         ObjectNode task = json.withObjectProperty("task_specific_params").withObjectProperty("summarization");
-        task.put("prefix", prefix);
+        task.put("prefix", source.prefix());
+        if (source.template() != null) {
+            json.put(GenerationDefaults.SOURCE_TEMPLATE, source.template());
+        } else {
+            json.remove(GenerationDefaults.SOURCE_TEMPLATE);
+        }
         return T5Config.parse(json.toString(), "config.json");
     }
 
     static double round(double epoch) {
         return Math.round(epoch * 10000) / 10000.0;
+    }
+
+    /** What this run (since it started or resumed) did, for the results files. */
+    private static final class RunTotals {
+        private final long startNanos = System.nanoTime();
+        private final long firstStep;
+        private double lossSum;
+        private long steps;
+        private long samples;
+
+        RunTotals(long firstStep) {
+            this.firstStep = firstStep;
+        }
+
+        void add(TrainerCallback.StepOutcome step, long stepSamples) {
+            lossSum += step.loss();
+            steps++;
+            samples += stepSamples;
+        }
+
+        ObjectNode results(double epoch, int trainSamples) {
+            double runtime = (System.nanoTime() - startNanos) / 1e9;
+            ObjectNode json = MetricsLog.row();
+            json.put("epoch", round(epoch));
+            json.put("train_loss", steps == 0 ? 0 : lossSum / steps);
+            json.put("train_runtime", Math.round(runtime * 1e4) / 1e4);
+            json.put("train_samples", trainSamples);
+            json.put("train_samples_per_second", Math.round(samples / runtime * 1e3) / 1e3);
+            json.put("train_steps_per_second", Math.round(steps / runtime * 1e3) / 1e3);
+            if (firstStep > 0) {
+                json.put("resumed_from_step", firstStep);
+            }
+            return json;
+        }
     }
 
     /** The optimizer steps since the last logged row: a row's loss is their mean, as the Trainer logs it. */

@@ -15,7 +15,7 @@ import dev.summarizer.Json;
  *
  * @param model the model folder training starts from
  * @param dropout null keeps the configuration's dropout_rate
- * @param loggingSteps a metrics row every this many optimizer steps
+ * @param loggingSteps a metrics row every this many optimizer steps (strategy {@code steps})
  */
 public record TrainingArguments(
         Path model,
@@ -24,12 +24,17 @@ public record TrainingArguments(
         Schedule schedule,
         Evaluation evaluation,
         Checkpointing checkpointing,
+        Strategy loggingStrategy,
         long loggingSteps,
+        ReportTo reportTo,
         long seed,
         Double dropout,
         double labelSmoothingFactor,
         Device device,
         int threads) {
+
+    /** Where the curves also go, besides metrics.jsonl and curves.png. */
+    public enum ReportTo { NONE, TENSORBOARD }
 
     /**
      * What is trained on and how it is cut into micro-batches.
@@ -82,17 +87,21 @@ public record TrainingArguments(
     /**
      * When and how the validation set is scored, and what counts as the best model.
      *
-     * @param evalSteps 0 evaluates at the end of each epoch
+     * @param evalSteps with strategy {@code steps}, evaluate every this many optimizer steps
+     * @param metricForBestModel {@code eval_loss} or an {@code eval_rouge*}
      * @param earlyStoppingPatience evaluations without improvement before stopping; 0 never stops early
-     * @param generationEvalSamples validation examples summarized for ROUGE at each evaluation; 0 for none
+     * @param predictWithGenerate whether evaluations generate summaries for ROUGE (else only the loss)
+     * @param generationEvalSamples validation examples summarized for ROUGE at each evaluation
      * @param generationMaxLength new tokens per generated summary (default max_target_length)
      */
     public record Evaluation(
+            Strategy strategy,
             long evalSteps,
             int perDeviceEvalBatchSize,
             String metricForBestModel,
             boolean greaterIsBetter,
             int earlyStoppingPatience,
+            boolean predictWithGenerate,
             int generationEvalSamples,
             int generationMaxLength,
             int generationNumBeams) {}
@@ -100,13 +109,15 @@ public record TrainingArguments(
     /**
      * Where the run writes and what it keeps.
      *
-     * @param saveSteps 0 saves only at the end (and when a new best evaluation happens)
+     * @param saveStrategy besides it, a checkpoint at the end and at each new best evaluation (unless {@code no})
+     * @param saveSteps with strategy {@code steps}, a checkpoint every this many optimizer steps
      * @param saveTotalLimit 0 keeps every checkpoint; the best one is always kept
      * @param resumeFromCheckpoint a checkpoint folder, {@code latest}, or null for a fresh run
      */
     public record Checkpointing(
             Path outputDir,
             boolean overwriteOutputDir,
+            Strategy saveStrategy,
             long saveSteps,
             int saveTotalLimit,
             boolean loadBestModelAtEnd,

@@ -180,7 +180,7 @@ class TrainerTest {
         Path out = dir.resolve("run");
         // Loss goes down; calling higher better makes every evaluation after the first a non-improvement.
         Cli.Result r = Cli.run(flags(out, "--validation", FIXTURE.resolve("validation.jsonl").toString(), "--eval-steps", "2",
-                "--save-steps", "2", "--save-total-limit", "1", "--generation-eval-samples", "4", "--generation-max-length", "8",
+                "--predict-with-generate", "true", "--save-steps", "2", "--save-total-limit", "1", "--generation-eval-samples", "4", "--generation-max-length", "8",
                 "--metric-for-best-model", "eval_loss", "--greater-is-better", "true", "--early-stopping-patience", "2"));
         assertEquals(0, r.status(), r.err());
         List<JsonNode> evals = rows(out.resolve("metrics.jsonl")).stream().filter(row -> row.has("eval_loss")).toList();
@@ -194,7 +194,8 @@ class TrainerTest {
         try (Stream<Path> files = Files.list(out)) {
             List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
             // checkpoint-2 is the best (the first evaluation); the newest is kept beside it.
-            assertEquals(List.of("checkpoint-2", "checkpoint-6", "final", "metrics.jsonl"), names);
+            assertEquals(List.of("all_results.json", "checkpoint-2", "checkpoint-6", "curves.png", "final", "metrics.jsonl",
+                    "train_results.json"), names);
         }
         assertEquals(out.resolve("checkpoint-2").toString(), TrainingCheckpoint.read(out.resolve("checkpoint-6"), null)
                 .trainerState().get("best_model_checkpoint").asText());
