@@ -26,6 +26,8 @@ public final class ExportCommand implements Command {
         return new Options()
                 .option("model", "DIR", "the model folder (config.json, model.safetensors, tokenizer)")
                 .option("out", "DIR", "where to write; default: into the model folder itself")
+                .option("max-shard-size", "SIZE", "a copy's weights in model-0000N-of-0000M.safetensors shards of at most "
+                        + "this (e.g. 5GB, 500MB), as save_pretrained's max_shard_size", "5GB")
                 .note("The ONNX files follow Hugging Face Optimum's layout: Optimum's ORTModelForSeq2SeqLM,\n"
                         + "transformers.js and onnxruntime load the folder unchanged.");
     }
@@ -39,8 +41,18 @@ public final class ExportCommand implements Command {
             throw new UserException(out + " already exists; choose an empty or new --out folder");
         }
         long start = System.nanoTime();
-        OnnxExport.export(model, out, System.err::println);
+        OnnxExport.export(model, out, maxShardSize(args), System.err::println);
         System.out.printf("exported %s in %.1f s%n", out.resolve("onnx"), (System.nanoTime() - start) / 1e9);
         return 0;
+    }
+
+    /** {@code --max-shard-size}, shared with train. */
+    public static long maxShardSize(ParsedArgs args) {
+        Long bytes = dev.summarizer.model.WeightFiles.parseSize(args.required("max-shard-size"));
+        if (bytes == null) {
+            throw new dev.summarizer.cli.UsageException("--max-shard-size: expected a size such as 5GB, 500MB or 2GiB, got \""
+                    + args.string("max-shard-size") + "\"");
+        }
+        return bytes;
     }
 }

@@ -5,6 +5,7 @@ import dev.summarizer.model.StagingDirectory;
 import dev.summarizer.model.T5Config;
 import dev.summarizer.model.T5Weights;
 import dev.summarizer.model.TokenizerFiles;
+import dev.summarizer.model.WeightFiles;
 import dev.summarizer.onnx.Graph;
 import dev.summarizer.onnx.OnnxModelWriter;
 import java.io.IOException;
@@ -46,6 +47,11 @@ public final class OnnxExport {
      * of the model folder with its ONNX files.
      */
     public static void export(ModelFolder model, Path out, Consumer<String> progress) throws IOException {
+        export(model, out, WeightFiles.DEFAULT_MAX_SHARD_BYTES, progress);
+    }
+
+    /** {@link #export(ModelFolder, Path, Consumer)}; a copy's weights go in shards of at most {@code maxShardBytes}. */
+    public static void export(ModelFolder model, Path out, long maxShardBytes, Consumer<String> progress) throws IOException {
         T5Config config = model.readConfig();
         T5Weights weights = model.readWeights(config);
         boolean inPlace = Files.exists(out) && Files.isSameFile(model.dir(), out);
@@ -62,7 +68,7 @@ public final class OnnxExport {
             }
             return;
         }
-        exportFolder(weights, model, out, progress);
+        exportFolder(weights, model, out, maxShardBytes, progress);
     }
 
     /**
@@ -72,10 +78,16 @@ public final class OnnxExport {
      */
     public static void exportFolder(T5Weights weights, ModelFolder source, Path out, Consumer<String> progress)
             throws IOException {
+        exportFolder(weights, source, out, WeightFiles.DEFAULT_MAX_SHARD_BYTES, progress);
+    }
+
+    /** {@link #exportFolder(T5Weights, ModelFolder, Path, Consumer)} with shards of at most {@code maxShardBytes}. */
+    public static void exportFolder(T5Weights weights, ModelFolder source, Path out, long maxShardBytes,
+            Consumer<String> progress) throws IOException {
         try (StagingDirectory staging = StagingDirectory.forTarget(out)) {
             Path generation = source.file(ModelFolder.GENERATION_CONFIG);
             ModelFolder.writeModel(staging.path(), weights,
-                    Files.exists(generation) ? null : ModelFolder.defaultGenerationConfig(weights.config()));
+                    Files.exists(generation) ? null : ModelFolder.defaultGenerationConfig(weights.config()), maxShardBytes);
             if (Files.exists(generation)) {
                 Files.copy(generation, staging.resolve(ModelFolder.GENERATION_CONFIG));
             }

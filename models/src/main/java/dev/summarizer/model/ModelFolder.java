@@ -17,6 +17,8 @@ public record ModelFolder(Path dir) {
     public static final String WEIGHTS = "model.safetensors";
 
     private static final ObjectMapper JSON = Json.MAPPER;
+    /** This project's version, recorded in the config.json files it writes. */
+    public static final String VERSION = "0.1.0";
 
     /** Opens an existing folder; a missing folder or config.json is reported in one line. */
     public static ModelFolder open(Path dir) {
@@ -37,8 +39,14 @@ public record ModelFolder(Path dir) {
         return T5Config.read(file(CONFIG));
     }
 
+    /** The weights, from model.safetensors or from the shards of model.safetensors.index.json. */
     public T5Weights readWeights(T5Config config) {
-        return T5Weights.read(file(WEIGHTS), config);
+        return T5Weights.read(WeightFiles.in(dir), config);
+    }
+
+    /** The files the weights are in (for comparing their age with other files'). */
+    public WeightFiles weightFiles() {
+        return WeightFiles.in(dir);
     }
 
     public T5Weights readWeights() {
@@ -50,8 +58,14 @@ public record ModelFolder(Path dir) {
      * generation_config.json into {@code folder}.
      */
     public static void writeModel(Path folder, T5Weights weights, ObjectNode generationConfig) throws IOException {
+        writeModel(folder, weights, generationConfig, WeightFiles.DEFAULT_MAX_SHARD_BYTES);
+    }
+
+    /** {@link #writeModel(Path, T5Weights, ObjectNode)} with the weights in shards of at most {@code maxShardBytes}. */
+    public static void writeModel(Path folder, T5Weights weights, ObjectNode generationConfig, long maxShardBytes)
+            throws IOException {
         Files.writeString(folder.resolve(CONFIG), configJson(weights));
-        weights.write(folder.resolve(WEIGHTS));
+        WeightFiles.write(folder, weights.tensors(), maxShardBytes);
         if (generationConfig != null) {
             Files.writeString(folder.resolve(GENERATION_CONFIG), pretty(generationConfig));
         }
@@ -65,6 +79,23 @@ public record ModelFolder(Path dir) {
     static String configJson(T5Weights weights) {
         T5Config c = weights.config();
         ObjectNode json = c.json().deepCopy();
+        // The weights are written in float32 whatever they were read as: say so, or transformers loads them as the
+        // dtype the input folder named (bfloat16, float16).
+        boolean named = false;
+        for (String field : new String[] {"dtype", "torch_dtype"}) {
+            if (json.has(field)) {
+                json.put(field, "float32");
+                named = true;
+            }
+        }
+        if (!named) {
+            json.put("dtype", "float32");
+        }
+        // Provenance fields of whatever wrote the input (a preset's "./models/pytorch/t5-small", an old transformers
+        // version) would be wrong about this file.
+        json.remove("_name_or_path");
+        json.remove("transformers_version");
+        json.put("summarizer_version", VERSION);
         if (weights.layout().hasSeparateLmHead() && c.tieWordEmbeddings()) {
             json.put("tie_word_embeddings", false);
             json.put("scale_decoder_outputs", c.scaleDecoderOutputs());

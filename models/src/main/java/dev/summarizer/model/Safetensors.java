@@ -44,7 +44,7 @@ public final class Safetensors {
     }
 
     /** What the header says of one tensor: checked against the file, so reading it cannot run past the data. */
-    public record Entry(String name, String dtype, long[] shape, long begin, long end, long dataStart) {}
+    public record Entry(Path file, String name, String dtype, long[] shape, long begin, long end, long dataStart) {}
 
     /**
      * The header alone, every entry checked (dtype, shape, byte range within the file): callers compare names and
@@ -132,7 +132,26 @@ public final class Safetensors {
         if (end - begin > Integer.MAX_VALUE - 8) {
             throw new ModelFormatException(where + ": " + count + " values are more than one tensor may hold here");
         }
-        return new Entry(name, dtype, shape, begin, end, dataStart);
+        return new Entry(file, name, dtype, shape, begin, end, dataStart);
+    }
+
+    /** The tensors {@code entries} name, read from their files (one channel per file). */
+    public static Map<String, FloatTensor> read(java.util.Collection<Entry> entries) {
+        Map<String, FloatTensor> tensors = new LinkedHashMap<>();
+        Map<Path, java.util.List<Entry>> byFile = new LinkedHashMap<>();
+        entries.forEach(e -> byFile.computeIfAbsent(e.file(), f -> new java.util.ArrayList<>()).add(e));
+        for (var group : byFile.entrySet()) {
+            try (FileChannel channel = FileChannel.open(group.getKey(), StandardOpenOption.READ)) {
+                for (Entry entry : group.getValue()) {
+                    tensors.put(entry.name(), readTensor(group.getKey(), entry, channel));
+                }
+            } catch (NoSuchFileException e) {
+                throw new ModelFormatException(group.getKey() + ": file not found");
+            } catch (IOException e) {
+                throw new ModelFormatException(group.getKey() + ": cannot read: " + e.getMessage());
+            }
+        }
+        return tensors;
     }
 
     private static FloatTensor readTensor(Path file, Entry entry, FileChannel channel) throws IOException {

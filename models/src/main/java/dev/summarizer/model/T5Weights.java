@@ -47,8 +47,15 @@ public final class T5Weights {
      * (how transformers 5 saves FLAN-T5-style models).
      */
     public static T5Weights read(Path file, T5Config config) {
-        checkHeader(file, config);
-        Map<String, FloatTensor> found = Safetensors.read(file);
+        return read(WeightFiles.single(file), config);
+    }
+
+    /** {@link #read(Path, T5Config)} of one file or of an index and its shards; errors name the file at fault. */
+    public static T5Weights read(WeightFiles files, T5Config config) {
+        Map<String, Safetensors.Entry> header = files.header();
+        Path file = files.source();
+        checkHeader(file, header, config);
+        Map<String, FloatTensor> found = Safetensors.read(header.values());
         Map<String, FloatTensor> resolved = new LinkedHashMap<>();
 
         FloatTensor embedding = found.get(T5ParameterLayout.SHARED);
@@ -103,8 +110,7 @@ public final class T5Weights {
      * The file's tensor names and shapes against the architecture, from its header alone: a file that cannot fit is
      * reported before any of its data is read (a config.json with a million layers used to read 2 GB first).
      */
-    private static void checkHeader(Path file, T5Config config) {
-        Map<String, Safetensors.Entry> header = Safetensors.header(file);
+    private static void checkHeader(Path file, Map<String, Safetensors.Entry> header, T5Config config) {
         boolean lmHeadPresent = header.containsKey(T5ParameterLayout.LM_HEAD);
         T5ParameterLayout layout = new T5ParameterLayout(config, !config.tieWordEmbeddings() || lmHeadPresent);
         long[] embedding = {config.vocabSize(), config.dModel()};
@@ -114,13 +120,13 @@ public final class T5Weights {
             if (name.equals(T5ParameterLayout.SHARED) || EMBEDDING_ALIASES.contains(name)) {
                 embeddingPresent = true;
                 if (!Arrays.equals(entry.shape(), embedding)) {
-                    throw misShaped(file, name, Arrays.toString(entry.shape()), embedding);
+                    throw misShaped(entry.file(), name, Arrays.toString(entry.shape()), embedding);
                 }
             } else if (!IGNORED.contains(name) && !layout.contains(name)) {
-                throw new ModelFormatException(file + ": unexpected tensor " + name
+                throw new ModelFormatException(entry.file() + ": unexpected tensor " + name
                         + " (not part of the T5 architecture config.json describes)");
             } else if (layout.contains(name) && !Arrays.equals(entry.shape(), layout.spec(name).shape())) {
-                throw misShaped(file, name, Arrays.toString(entry.shape()), layout.spec(name).shape());
+                throw misShaped(entry.file(), name, Arrays.toString(entry.shape()), layout.spec(name).shape());
             }
         }
         for (ParameterSpec spec : layout.specs()) {

@@ -1,6 +1,7 @@
 package dev.summarizer.training.commands;
 
 import dev.summarizer.cli.Command;
+import dev.summarizer.commands.ExportCommand;
 import dev.summarizer.cli.GenerationFlags;
 import dev.summarizer.cli.Options;
 import dev.summarizer.cli.ParsedArgs;
@@ -57,6 +58,7 @@ public final class TrainCommand implements Command {
                 .option("save-strategy", "no|steps|epoch", "when to save a checkpoint (also at the end and at new bests)",
                         "steps")
                 .option("save-steps", "N", "save a checkpoint every N steps (--save-strategy steps)", "500")
+                .option("max-shard-size", "SIZE", "the final model's weights in shards of at most this (e.g. 5GB)", "5GB")
                 .option("save-total-limit", "N", "keep at most N checkpoints (the best is always kept); 0 keeps all", "0")
                 .option("early-stopping-patience", "N", "stop after N evaluations without improvement; 0 never", "0")
                 .option("metric-for-best-model", "NAME", "loss, rouge1, rouge2, rougeL or rougeLsum (eval_ prefix optional; "
@@ -194,7 +196,7 @@ public final class TrainCommand implements Command {
         TrainingArguments.Checkpointing checkpointing = new TrainingArguments.Checkpointing(
                 a.requiredPath("output-dir"), a.flag("overwrite-output-dir"), strategy(a, "save-strategy"),
                 a.intValue("save-steps", 0, Integer.MAX_VALUE), a.intValue("save-total-limit", 0, 1_000_000),
-                a.flag("load-best-model-at-end"), a.path("resume-from-checkpoint"));
+                a.flag("load-best-model-at-end"), a.path("resume-from-checkpoint"), ExportCommand.maxShardSize(a));
         return new TrainingArguments(a.requiredPath("model"), data, optimizer, schedule, evaluation, checkpointing,
                 strategy(a, "logging-strategy"), loggingSteps, reportTo(a), a.longValue("seed"),
                 a.has("dropout") ? a.doubleValue("dropout", 0, 0.99) : null,

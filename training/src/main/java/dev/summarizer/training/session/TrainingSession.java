@@ -353,8 +353,8 @@ public final class TrainingSession implements AutoCloseable {
      * Writes the current parameters as a complete model folder: config.json, model.safetensors, the source
      * folder's generation_config.json and tokenizer files, and the four ONNX files; atomically.
      */
-    public void exportModel(Path out, ModelFolder source) throws IOException {
-        OnnxExport.exportFolder(weights(), source, out, line -> {});
+    public void exportModel(Path out, ModelFolder source, long maxShardBytes) throws IOException {
+        OnnxExport.exportFolder(weights(), source, out, maxShardBytes, line -> {});
     }
 
     @Override

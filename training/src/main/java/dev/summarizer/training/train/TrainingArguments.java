@@ -113,6 +113,7 @@ public record TrainingArguments(
      * @param saveSteps with strategy {@code steps}, a checkpoint every this many optimizer steps
      * @param saveTotalLimit 0 keeps every checkpoint; the best one is always kept
      * @param resumeFromCheckpoint a checkpoint folder, {@code latest}, or null for a fresh run
+     * @param maxShardBytes the final model's weights go in shards of at most this
      */
     public record Checkpointing(
             Path outputDir,
@@ -121,7 +122,8 @@ public record TrainingArguments(
             long saveSteps,
             int saveTotalLimit,
             boolean loadBestModelAtEnd,
-            Path resumeFromCheckpoint) {}
+            Path resumeFromCheckpoint,
+            long maxShardBytes) {}
 
     public Path outputDir() {
         return checkpointing.outputDir();

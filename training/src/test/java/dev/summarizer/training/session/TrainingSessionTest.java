@@ -176,7 +176,7 @@ class TrainingSessionTest {
         assertEquals(0, Cli.run("init", "--config", "tiny", "--out", source.toString()).status());
         Path out = dir.resolve("exported");
         try (TrainingSession session = TrainingSession.create(ModelFolder.open(source).readWeights(), settings(0), Device.CPU, 1)) {
-            session.exportModel(out, ModelFolder.open(source));
+            session.exportModel(out, ModelFolder.open(source), dev.summarizer.model.WeightFiles.DEFAULT_MAX_SHARD_BYTES);
             T5Weights exported = ModelFolder.open(out).readWeights();
             assertArrayEquals(session.weights().tensor("shared.weight").data(), exported.tensor("shared.weight").data());
         }
