@@ -20,6 +20,10 @@ import dev.summarizer.training.data.Dataset;
 import dev.summarizer.training.data.SummarizationExample;
 import dev.summarizer.training.rouge.RougeMeans;
 import dev.summarizer.training.rouge.RougeScorer;
+import dev.summarizer.training.session.LossSession;
+import dev.summarizer.training.train.Collator;
+import dev.summarizer.training.train.Preprocessor;
+import dev.summarizer.training.train.TokenizedExample;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +49,8 @@ public final class EvaluateCommand implements Command {
                 .option("text-column", "NAME", "column of the source text (default: detected)")
                 .option("summary-column", "NAME", "column of the reference summary (default: detected)")
                 .option("batch-size", "N", "inputs decoded together", "8")
+                .option("max-target-length", "N", "reference tokens kept for eval_loss, EOS included", "128")
+                .flag("no-loss", "skip eval_loss (the teacher-forced loss needs the safetensors weights and a forward pass)")
                 .option("output", "FILE", "also write each prediction and its references as JSONL"))
                 .note("ROUGE is Google's rouge_score with use_stemmer=True (rougeLsum with one sentence per line),\n"
                         + "averaged over examples; with several references the best one counts.");
@@ -66,7 +72,9 @@ public final class EvaluateCommand implements Command {
         int batchSize = args.intValue("batch-size", 1, 4096);
         List<String> predictions = new ArrayList<>();
         List<List<String>> references = new ArrayList<>();
+        List<long[]> predictionIds = new ArrayList<>();
         long tokens = 0;
+        Double loss = null;
         try (Summarizer summarizer = Summarizer.open(model, GenerationFlags.device(args), GenerationFlags.threads(args),
                 GenerationFlags.decoderMode(args))) {
             GenerationSettings settings;
@@ -88,15 +96,22 @@ public final class EvaluateCommand implements Command {
                 }
                 for (int i = 0; i < summaries.size(); i++) {
                     predictions.add(summaries.get(i).text());
+                    predictionIds.add(summaries.get(i).tokenIds());
                     references.add(batch.get(i).references());
                     tokens += summaries.get(i).tokenIds().length;
                 }
                 progress.update(predictions.size());
             }
             progress.end();
+            if (!args.flag("no-loss")) {
+                loss = evalLoss(model, summarizer, settings, examples, args);
+            }
         }
         RougeMeans means = new RougeScorer(true, true).corpus(predictions, references);
         ObjectNode result = Json.MAPPER.createObjectNode();
+        if (loss != null) {
+            result.put("eval_loss", loss);
+        }
         means.byName().forEach(result::put);
         result.put("gen_len", (double) tokens / predictions.size());
         result.put("samples", predictions.size());
@@ -106,6 +121,10 @@ public final class EvaluateCommand implements Command {
             for (int i = 0; i < predictions.size(); i++) {
                 ObjectNode row = JsonLines.object();
                 row.put("prediction", predictions.get(i));
+                var ids = row.putArray("token_ids");
+                for (long id : predictionIds.get(i)) {
+                    ids.add(id);
+                }
                 var refs = row.putArray("reference");
                 references.get(i).forEach(refs::add);
                 rows.add(row);
@@ -114,5 +133,26 @@ public final class EvaluateCommand implements Command {
         }
         System.out.println(result);
         return 0;
+    }
+
+    /**
+     * The teacher-forced loss over the examples (the first reference of each as the labels), batch means weighted by
+     * batch size, as the Trainer's evaluate() computes eval_loss.
+     */
+    private static double evalLoss(ModelFolder model, Summarizer summarizer, GenerationSettings settings,
+            List<SummarizationExample> examples, ParsedArgs args) throws Exception {
+        int batchSize = args.intValue("batch-size", 1, 4096);
+        int maxTarget = args.intValue("max-target-length", 2, 100_000);
+        Preprocessor preprocessor = new Preprocessor(summarizer.tokenizer(), settings.source(), maxTarget);
+        List<TokenizedExample> tokenized = preprocessor.tokenize(examples).examples();
+        double weighted = 0;
+        try (LossSession session = LossSession.open(model.readWeights(), GenerationFlags.device(args),
+                GenerationFlags.threads(args))) {
+            for (int start = 0; start < tokenized.size(); start += batchSize) {
+                int[] indices = java.util.stream.IntStream.range(start, Math.min(tokenized.size(), start + batchSize)).toArray();
+                weighted += session.loss(Collator.collate(tokenized, indices, summarizer.config().padTokenId())) * indices.length;
+            }
+        }
+        return weighted / tokenized.size();
     }
 }

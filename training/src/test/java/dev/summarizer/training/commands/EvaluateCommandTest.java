@@ -48,6 +48,24 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void reportsTheTrainersEvalLossAndEachPredictionsTokenIds() throws Exception {
+        Path predictions = dir.resolve("with-ids.jsonl");
+        Cli.Result r = Cli.run("evaluate", "--model", model.toString(), "--data",
+                Fixtures.fixture("trainer/validation.jsonl").toString(), "--prefix", "summarize: ", "--max-new-tokens", "3",
+                "--output", predictions.toString(), "--threads", "1");
+        assertEquals(0, r.status(), r.err());
+        JsonNode expected = Fixtures.json(Fixtures.fixture("trainer/eval_loss.json"));
+        assertEquals(expected.get("eval_loss").asDouble(), JSON.readTree(r.out()).get("eval_loss").asDouble(), 1e-5,
+                "transformers' Trainer.evaluate() loss on the same model and data");
+        JsonNode first = JSON.readTree(Files.readAllLines(predictions).get(0));
+        String dialogue = JSON.readTree(Files.readAllLines(Fixtures.fixture("trainer/validation.jsonl")).get(0)).get("dialogue")
+                .asText();
+        Cli.Result alone = Cli.run("summarize", "--model", model.toString(), "--json", "--prefix", "summarize: ",
+                "--max-new-tokens", "3", dialogue);
+        assertEquals(JSON.readTree(alone.out()).get("token_ids"), first.get("token_ids"));
+    }
+
+    @Test
     void everyReferenceColumnOfADialogSumTestRowCounts() throws Exception {
         Path data = Files.writeString(dir.resolve("test.jsonl"), """
                 {"fname": "t1", "dialogue": "Anna: Do you want to meet at the park at noon?\\nBen: Sure, see you at the park.", "summary1": "Anna and Ben will meet at the park at noon.", "summary2": "Anna and Ben meet at noon.", "summary3": "They will meet in the park."}
