@@ -8,6 +8,7 @@ import dev.summarizer.cli.Options;
 import dev.summarizer.cli.ParsedArgs;
 import dev.summarizer.cli.UsageException;
 import dev.summarizer.cli.UserException;
+import dev.summarizer.export.ExportedModel;
 import dev.summarizer.generate.GenerationSettings;
 import dev.summarizer.generate.InvalidSettingException;
 import dev.summarizer.generate.Summarizer;
@@ -77,6 +78,7 @@ public final class SummarizeCommand implements Command {
             }
         }
         int batchSize = args.intValue("batch-size", 1, 4096);
+        folder = ExportedModel.ensure(folder, System.err::println);
         try (Summarizer summarizer = Summarizer.open(folder, GenerationFlags.device(args), GenerationFlags.threads(args),
                 GenerationFlags.decoderMode(args))) {
             GenerationSettings settings;

@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.summarizer.export.ExportedModel;
 import dev.summarizer.generate.DecodingObserver;
 import dev.summarizer.generate.DecodingSettings;
 import dev.summarizer.generate.EncoderInput;
@@ -135,8 +136,9 @@ public final class SummarizationServer implements AutoCloseable {
         return server;
     }
 
-    public static Summarizer loadModel(ServerConfig config) throws OrtException {
-        return Summarizer.open(ModelFolder.open(config.model()), config.device(), config.threads(), config.decoderMode());
+    public static Summarizer loadModel(ServerConfig config) throws OrtException, IOException {
+        ModelFolder folder = ExportedModel.ensure(ModelFolder.open(config.model()), System.err::println);
+        return Summarizer.open(folder, config.device(), config.threads(), config.decoderMode());
     }
 
     /** One summary of each kind, so that the first real request does not pay for allocations and kernels. */
@@ -311,6 +313,12 @@ public final class SummarizationServer implements AutoCloseable {
             throw ApiException.badRequest("invalid_request", "streaming takes one \"text\"", "texts");
         }
         GenerationSettings settings = settings(request);
+        if (request.overrides().numBeams() == null && settings.decoding().numBeams() != 1) {
+            // Streaming is greedy: a model's default beams (t5-small's task settings ask for 4) do not apply to it.
+            DecodingSettings d = settings.decoding();
+            settings = settings.withDecoding(new DecodingSettings(d.maxNewTokens(), d.minNewTokens(), 1, d.lengthPenalty(),
+                    d.earlyStopping(), d.noRepeatNgramSize()));
+        }
         if (settings.decoding().numBeams() != 1) {
             throw ApiException.badRequest("out_of_range", "streaming decodes greedily: num_beams must be 1", "num_beams");
         }

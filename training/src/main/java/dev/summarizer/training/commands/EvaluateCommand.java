@@ -10,6 +10,7 @@ import dev.summarizer.cli.Options;
 import dev.summarizer.cli.ParsedArgs;
 import dev.summarizer.Progress;
 import dev.summarizer.cli.UserException;
+import dev.summarizer.export.ExportedModel;
 import dev.summarizer.generate.GenerationSettings;
 import dev.summarizer.generate.InvalidSettingException;
 import dev.summarizer.generate.Summarizer;
@@ -75,7 +76,8 @@ public final class EvaluateCommand implements Command {
         List<long[]> predictionIds = new ArrayList<>();
         long tokens = 0;
         Double loss = null;
-        try (Summarizer summarizer = Summarizer.open(model, GenerationFlags.device(args), GenerationFlags.threads(args),
+        ModelFolder runnable = ExportedModel.ensure(model, System.err::println);
+        try (Summarizer summarizer = Summarizer.open(runnable, GenerationFlags.device(args), GenerationFlags.threads(args),
                 GenerationFlags.decoderMode(args))) {
             GenerationSettings settings;
             try {
