@@ -31,4 +31,14 @@ if command -v node >/dev/null 2>&1; then
 else
   echo "test.sh: interop check skipped: node not found"
 fi
+# Round trip through Hugging Face's own Python code, where it is installed (scripts/reference/README.md).
+echo "test.sh: round trip through transformers (scripts/interop/hf_roundtrip.sh)"
+status=0
+"$ROOT/scripts/interop/hf_roundtrip.sh" 2>/dev/null | tail -n 3 || status=$?
+status=${PIPESTATUS[0]:-$status}
+case "$status" in
+  0) ;;
+  3) echo "test.sh: round trip skipped: no Python with transformers and tensorboard (see scripts/reference/README.md)" ;;
+  *) echo "test.sh: round trip through transformers FAILED" >&2; exit 1 ;;
+esac
 echo "test.sh: all tests passed"
