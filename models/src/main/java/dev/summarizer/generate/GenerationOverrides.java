@@ -2,7 +2,8 @@ package dev.summarizer.generate;
 
 /**
  * Generation settings a caller gives explicitly (command-line flags, HTTP fields); null means "use the
- * model's default".
+ * model's default". Serializable because a Spark job ships them to its executors, which apply them to the model's
+ * defaults there.
  */
 public record GenerationOverrides(
         Integer maxNewTokens,
@@ -12,7 +13,7 @@ public record GenerationOverrides(
         EarlyStopping earlyStopping,
         Integer noRepeatNgramSize,
         String prefix,
-        Integer maxSourceLength) {
+        Integer maxSourceLength) implements java.io.Serializable {
 
     public static GenerationOverrides none() {
         return new GenerationOverrides(null, null, null, null, null, null, null, null);
