@@ -15,14 +15,14 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** Exported model folders for the tests, made once per test JVM. */
-final class TestModels {
+public final class TestModels {
     private static final Map<String, Path> EXPORTED = new HashMap<>();
     private static Path root;
 
     private TestModels() {}
 
     /** The {@code tiny} preset (random weights, the T5 vocabulary), exported. */
-    static synchronized Path tiny() {
+    public static synchronized Path tiny() {
         return EXPORTED.computeIfAbsent("tiny", name -> {
             Path dir = root().resolve(name);
             assertEquals(0, Cli.run("init", "--config", "tiny", "--out", dir.toString(), "--seed", "7").status());
@@ -32,7 +32,7 @@ final class TestModels {
     }
 
     /** A reference model of ../shared (the real T5 tokenizer), exported; skips the test without ../shared. */
-    static synchronized Path shared(String name) {
+    public static synchronized Path shared(String name) {
         Path source = Fixtures.shared("reference/" + name);
         return EXPORTED.computeIfAbsent(name, n -> {
             Path dir = root().resolve(n);

@@ -21,7 +21,7 @@ enum DataFormat {
     PARQUET,
     /** JSON Lines: one object per line (what Spark's json source reads and writes). */
     JSON,
-    /** With a header line; quotes inside values doubled (RFC 4180); values may span lines. */
+    /** With a header line; quotes inside values doubled (RFC 4180); values may span lines; read as strings. */
     CSV;
 
     static DataFormat parse(String name) {
@@ -82,7 +82,9 @@ enum DataFormat {
             case PARQUET -> rows.write().parquet(path);
             // Every row has every column, null included, as summarize's rows do.
             case JSON -> rows.write().option("ignoreNullFields", "false").json(path);
-            case CSV -> flattened(rows).write().option("header", "true").option("escape", "\"").csv(path);
+            // Spark trims values it writes to CSV unless told not to: the input's columns stay as they were.
+            case CSV -> flattened(rows).write().option("header", "true").option("escape", "\"")
+                    .option("ignoreLeadingWhiteSpace", "false").option("ignoreTrailingWhiteSpace", "false").csv(path);
         }
     }
 
