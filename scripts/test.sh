@@ -31,4 +31,18 @@ if command -v node >/dev/null 2>&1; then
 else
   echo "test.sh: interop check skipped: node not found"
 fi
+# Interop: Spark NLP's T5Transformer must read our exported folder and pick the same greedy ids. It runs when Spark
+# NLP's jars are in the local Maven repository (SUMMARIZER_SPARKNLP=1 fetches them, ~500 MB; =0 skips the check).
+if [ "${SUMMARIZER_SPARKNLP:-}" = 0 ]; then
+  echo "test.sh: Spark NLP interop check skipped (SUMMARIZER_SPARKNLP=0)"
+else
+  echo "test.sh: interop check with Spark NLP (scripts/interop/sparknlp.sh)"
+  status=0
+  "$ROOT/scripts/interop/sparknlp.sh" || status=$?
+  case "$status" in
+    0) ;;
+    3) echo "test.sh: Spark NLP interop check skipped (see above)" ;;
+    *) echo "test.sh: Spark NLP interop check FAILED" >&2; exit 1 ;;
+  esac
+fi
 echo "test.sh: all tests passed"
