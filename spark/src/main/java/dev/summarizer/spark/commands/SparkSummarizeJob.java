@@ -115,7 +115,11 @@ final class SparkSummarizeJob {
     private static SparkSession session(String master) {
         SparkConf conf = new SparkConf(); // spark.* system properties, which spark-submit sets
         String chosen = master != null ? master : conf.get("spark.master", "local[*]");
-        SparkSession.Builder builder = SparkSession.builder().appName("summarizer spark-summarize").master(chosen);
+        SparkSession.Builder builder = SparkSession.builder().appName("summarizer spark-summarize").master(chosen)
+                // Executors on a cluster start with long command lines, on which ONNX Runtime 1.29 crashes unless its
+                // telemetry is off; DJL probes a cloud metadata address unless tracking is opted out.
+                .config("spark.executorEnv.ORT_DISABLE_TELEMETRY", conf.get("spark.executorEnv.ORT_DISABLE_TELEMETRY", "1"))
+                .config("spark.executorEnv.OPT_OUT_TRACKING", conf.get("spark.executorEnv.OPT_OUT_TRACKING", "true"));
         if (chosen.startsWith("local")) {
             // One machine: no web UI (port 4040 may be taken), and the driver on the loopback address, whatever the
             // host name resolves to.

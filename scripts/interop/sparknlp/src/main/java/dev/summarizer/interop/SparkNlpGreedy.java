@@ -23,7 +23,8 @@ import scala.collection.JavaConverters;
 
 /**
  * Spark NLP's {@code T5Transformer} on a folder laid out from our export, greedy, against our summarize output for
- * the same texts: the same generated ids and the same text, row by row. Exit 0 when all agree, 1 otherwise.
+ * the same texts: the same number of input tokens (its SentencePiece model against our tokenizer.json, prefix and
+ * EOS included), the same generated ids and the same text, row by row. Exit 0 when all agree, 1 otherwise.
  *
  * <pre>SparkNlpGreedy SPARKNLP_FOLDER ROWS.jsonl OURS.jsonl MAX_NEW_TOKENS</pre>
  *
@@ -93,12 +94,15 @@ public final class SparkNlpGreedy {
                         .asLongStream().toArray();
                 List<?> result = summaries.get(i).getList(0);
                 String theirText = result.isEmpty() ? "" : result.get(0).toString();
+                int theirInputTokens = ((scala.collection.Seq<?>) encoded).head() instanceof int[] ids ? ids.length : -1;
                 long[] ourIds = longs(ours.get(i).get("token_ids"));
                 String ourText = ours.get(i).get("summary").asText();
-                if (!Arrays.equals(theirIds, ourIds) || !theirText.equals(ourText)) {
+                int ourInputTokens = ours.get(i).get("input_tokens").asInt();
+                if (!Arrays.equals(theirIds, ourIds) || !theirText.equals(ourText) || theirInputTokens != ourInputTokens) {
                     differences++;
-                    System.out.println("text " + i + ": Spark NLP " + Arrays.toString(theirIds) + " \"" + theirText
-                            + "\"\n        ours     " + Arrays.toString(ourIds) + " \"" + ourText + "\"");
+                    System.out.println("text " + i + ": Spark NLP " + theirInputTokens + " input tokens -> "
+                            + Arrays.toString(theirIds) + " \"" + theirText + "\"\n        ours     " + ourInputTokens
+                            + " input tokens -> " + Arrays.toString(ourIds) + " \"" + ourText + "\"");
                 }
             }
             System.out.printf("sparknlp check: Spark NLP %s (Spark %s, Java %s), %d texts, greedy, %d new tokens: %s%n",
