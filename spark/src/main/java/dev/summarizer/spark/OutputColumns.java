@@ -52,6 +52,24 @@ public final class OutputColumns {
         return input.fieldIndex(textColumn);
     }
 
+    /**
+     * Where Spark's JSON and CSV readers put a line they could not parse (their default
+     * {@code columnNameOfCorruptRecord}), when the input has that column.
+     */
+    static final String CORRUPT_RECORD = "_corrupt_record";
+
+    static int corruptRecordIndex(StructType input) {
+        return Arrays.asList(input.fieldNames()).contains(CORRUPT_RECORD)
+                && input.apply(CORRUPT_RECORD).dataType().equals(DataTypes.StringType)
+                ? input.fieldIndex(CORRUPT_RECORD) : -1;
+    }
+
+    /** The error of a row Spark could not parse: what it read, cut to one short line. */
+    static String unreadable(String record) {
+        String line = record.strip().replaceAll("\\s+", " ");
+        return "the input record could not be parsed: " + (line.length() > 60 ? line.substring(0, 60) + "..." : line);
+    }
+
     static Row summarized(Row input, Summary summary) {
         Long[] ids = new Long[summary.tokenIds().length];
         for (int i = 0; i < ids.length; i++) {

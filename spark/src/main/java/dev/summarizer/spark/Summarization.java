@@ -63,6 +63,7 @@ public final class Summarization {
         options.generation().applyTo(defaults); // a setting out of range fails here, not in every task
         SummarizationOptions resolved = options.threads() > 0 ? options
                 : options.withThreads(spark.sparkContext().getConf().getInt("spark.task.cpus", 1));
-        return rows.mapPartitions(new SummarizePartition(location, resolved, textIndex, metrics), Encoders.row(output));
+        return rows.mapPartitions(new SummarizePartition(location, resolved, textIndex,
+                OutputColumns.corruptRecordIndex(input), metrics), Encoders.row(output));
     }
 }

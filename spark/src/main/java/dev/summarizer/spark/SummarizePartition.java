@@ -27,12 +27,16 @@ final class SummarizePartition implements MapPartitionsFunction<Row, Row> {
     private final ModelLocation location;
     private final SummarizationOptions options;
     private final int textIndex;
+    private final int corruptRecordIndex;
     private final SummarizationMetrics metrics;
 
-    SummarizePartition(ModelLocation location, SummarizationOptions options, int textIndex, SummarizationMetrics metrics) {
+    /** @param corruptRecordIndex the column where Spark's readers keep lines they could not parse, or -1 */
+    SummarizePartition(ModelLocation location, SummarizationOptions options, int textIndex, int corruptRecordIndex,
+            SummarizationMetrics metrics) {
         this.location = location;
         this.options = options;
         this.textIndex = textIndex;
+        this.corruptRecordIndex = corruptRecordIndex;
         this.metrics = metrics;
     }
 
@@ -98,7 +102,9 @@ final class SummarizePartition implements MapPartitionsFunction<Row, Row> {
             for (int i = 0; i < batch.size(); i++) {
                 Row row = batch.get(i);
                 String text = row.isNullAt(textIndex) ? null : row.getString(textIndex);
-                problems[i] = TextValidation.problem(text);
+                problems[i] = corruptRecordIndex >= 0 && !row.isNullAt(corruptRecordIndex)
+                        ? OutputColumns.unreadable(row.getString(corruptRecordIndex))
+                        : TextValidation.problem(text);
                 if (problems[i] == null) {
                     prepared.add(summarizer.prepare(text, settings.source()));
                 }

@@ -45,8 +45,9 @@ public final class SparkSummarizeCommand implements Command {
                 .option("threads", "N", "ONNX Runtime threads per task; 0 is spark.task.cpus", "0")
                 .note("The output keeps every input column and adds the summary, token_ids (the generated ids after\n"
                         + "the decoder start token, up to and including EOS), input_tokens, truncated and error. A row\n"
-                        + "whose text is empty or not clean text gets its error and nulls; the job goes on. CSV holds\n"
-                        + "token_ids as JSON text. Defaults for generation come from the model folder, as for summarize.\n\n"
+                        + "whose text is empty or not clean text, or that could not be parsed, gets its error and nulls;\n"
+                        + "the job goes on. CSV holds token_ids as JSON text. Defaults for generation come from the model\n"
+                        + "folder, as for summarize.\n\n"
                         + "examples:\n"
                         + "  summarizer spark-summarize --model out/final --input dialogues.jsonl --output summaries.parquet\n"
                         + "  summarizer spark-summarize --model hdfs:///models/samsum --input hdfs:///chats/2026 \\\n"

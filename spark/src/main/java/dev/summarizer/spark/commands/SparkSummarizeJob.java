@@ -73,9 +73,10 @@ final class SparkSummarizeJob {
         }
         try (StagedOutput staged = StagedOutput.beside(r.output(), hadoop, r.overwrite())) {
             Dataset<Row> rows = inputFormat.read(spark, r.input());
+            int given = rows.rdd().getNumPartitions();
             int partitions = r.partitions() != null ? r.partitions()
-                    : Math.max(rows.rdd().getNumPartitions(), spark.sparkContext().defaultParallelism());
-            if (r.partitions() != null || partitions > rows.rdd().getNumPartitions()) {
+                    : Math.max(given, spark.sparkContext().defaultParallelism());
+            if (partitions != given) {
                 rows = spread(rows, partitions);
             }
             SummarizationMetrics metrics = SummarizationMetrics.register(spark.sparkContext());

@@ -116,6 +116,18 @@ class SparkSummarizeCommandTest {
     }
 
     @Test
+    void aLineThatIsNotJsonBecomesARowWithItsError() throws Exception {
+        Path in = Files.writeString(dir.resolve("broken.jsonl"), Files.readString(jsonl) + "{\"id\": \"e\", \"text\": \n");
+        Path out = dir.resolve("broken.parquet");
+        Cli.Result r = Cli.run("spark-summarize", "--model", model.toString(), "--input", in.toString(), "--output",
+                out.toString(), "--max-new-tokens", "3");
+        assertEquals(0, r.status(), r.err());
+        List<Row> rows = SharedSpark.session().read().parquet(out.toString()).where("error IS NOT NULL").collectAsList();
+        assertEquals(List.of("text is empty", "the input record could not be parsed: {\"id\": \"e\", \"text\":"),
+                rows.stream().map(row -> (String) row.getAs("error")).sorted().toList());
+    }
+
+    @Test
     void anExistingOutputIsReplacedOnlyWithOverwrite() throws Exception {
         Path out = dir.resolve("again.parquet");
         String[] args = {"spark-summarize", "--model", model.toString(), "--input", jsonl.toString(), "--output",
