@@ -27,18 +27,16 @@ public final class SparkSummarizeCommand implements Command {
     @Override
     public Options options() {
         return GenerationFlags.addTo(new Options()
-                .option("model", "DIR|URI", "an exported model folder: a path every executor can read, or an hdfs://,"
-                        + " s3a:// or file:// URI that Spark copies to each executor once")
+                .option("model", "DIR|URI", "an exported folder: a path every executor reads, or a URI (hdfs://, s3a://,"
+                        + " file://) Spark copies to each executor")
                 .option("input", "PATH", "a Parquet, JSON Lines or CSV file, or a folder of part files")
                 .option("output", "PATH", "the output folder (Spark writes part files), in the format its name says")
-                .option("format", "parquet|json|csv", "the format of input and output whose names do not say it"
-                        + " (.parquet, .json/.jsonl, .csv)")
+                .option("format", "parquet|json|csv", "for an input or output whose name does not say it")
                 .option("master", "URL", "the Spark master (default: what spark-submit set, else local[*])")
                 .option("text-column", "C", "the column to summarize", "text")
                 .option("output-column", "C", "the column the summary goes to", "summary")
                 .option("batch-size", "N", "rows decoded together", String.valueOf(SummarizationOptions.DEFAULT_BATCH_SIZE))
-                .option("partitions", "N", "split the input into N partitions, keeping its order (default: one per"
-                        + " core when the input has fewer)")
+                .option("partitions", "N", "split the input into N partitions, in order (default: one per core if fewer)")
                 .option("report", "FILE", "write the job's counts and timings as JSON")
                 .flag("overwrite", "replace an existing --output, once the new one is complete"))
                 // Every flag of summarize, with one difference: tasks run side by side on an executor's cores.
