@@ -41,4 +41,18 @@ case "$status" in
   3) echo "test.sh: round trip skipped: no Python with transformers and tensorboard (see scripts/reference/README.md)" ;;
   *) echo "test.sh: round trip through transformers FAILED" >&2; exit 1 ;;
 esac
+# Interop: Spark NLP's T5Transformer must read our exported folder and pick the same greedy ids. It runs when Spark
+# NLP's jars are in the local Maven repository (SUMMARIZER_SPARKNLP=1 fetches them, ~500 MB; =0 skips the check).
+if [ "${SUMMARIZER_SPARKNLP:-}" = 0 ]; then
+  echo "test.sh: Spark NLP interop check skipped (SUMMARIZER_SPARKNLP=0)"
+else
+  echo "test.sh: interop check with Spark NLP (scripts/interop/sparknlp.sh)"
+  status=0
+  "$ROOT/scripts/interop/sparknlp.sh" || status=$?
+  case "$status" in
+    0) ;;
+    3) echo "test.sh: Spark NLP interop check skipped (see above)" ;;
+    *) echo "test.sh: Spark NLP interop check FAILED" >&2; exit 1 ;;
+  esac
+fi
 echo "test.sh: all tests passed"

@@ -1,7 +1,8 @@
-# Builds the project when a source or POM is newer than the last build, then sets SUMMARIZER_CLASSPATH.
-# Needs ROOT and a JDK (lib/jdk.sh). Extra Maven arguments come from SUMMARIZER_MAVEN_ARGS (e.g. -Pcpu).
+# Builds the project when a source or POM is newer than the last build, then sets SUMMARIZER_CLASSPATH and
+# SUMMARIZER_SPARK_CLASSPATH. Needs ROOT and a JDK (lib/jdk.sh). Extra Maven arguments come from
+# SUMMARIZER_MAVEN_ARGS (e.g. -Pcpu).
 
-MODULES="models training serving"
+MODULES="models training serving spark"
 
 build_is_stale() {
   local stamp="$ROOT/target/.build-stamp" m
@@ -31,11 +32,21 @@ ensure_built() {
       printf '%s' "${SUMMARIZER_MAVEN_ARGS:-}" > "$ROOT/target/.build-stamp"
     fi
   ) 9>"$ROOT/target/.build-lock" || exit 1
-  local cp="" m jar
+  local cp="" m
   for m in $MODULES; do
-    jar=$(ls "$ROOT/$m/target/"summarizer-"$m"-*.jar 2>/dev/null | grep -v -- '-tests.jar' | head -n 1)
-    cp="$cp:$jar:$(cat "$ROOT/$m/target/runtime-classpath.txt")"
+    if [ "$m" = spark ]; then
+      # Spark brings its own versions of shared libraries (Jackson) and its own logging: the spark module runs on
+      # a class path of its own (below); here only its command, so that the command list shows it.
+      cp="$cp:$(module_jar spark)"
+    else
+      cp="$cp:$(module_jar "$m"):$(cat "$ROOT/$m/target/runtime-classpath.txt")"
+    fi
   done
   # Modules share dependencies; keep the first occurrence of each jar.
   SUMMARIZER_CLASSPATH=$(printf '%s' "${cp#:}" | tr ':' '\n' | awk 'NF && !seen[$0]++' | paste -sd: -)
+  SUMMARIZER_SPARK_CLASSPATH="$(module_jar spark):$(cat "$ROOT/spark/target/runtime-classpath.txt")"
+}
+
+module_jar() { # the jar a module's build wrote
+  ls "$ROOT/$1/target/"summarizer-"$1"-*.jar 2>/dev/null | grep -v -e '-tests.jar' -e '-cluster.jar' | head -n 1
 }

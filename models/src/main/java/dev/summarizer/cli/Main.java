@@ -86,8 +86,9 @@ public final class Main {
     private static String overview(Map<String, Command> commands) {
         StringBuilder sb = new StringBuilder("usage: summarizer <command> [options]\n\n"
                 + "Fine-tune, export and serve T5 summarization models with ONNX Runtime.\n\ncommands:\n");
+        int width = commands.keySet().stream().mapToInt(String::length).max().orElse(0);
         for (Command c : commands.values()) {
-            sb.append(String.format("  %-12s %s%n", c.name(), c.summary()));
+            sb.append(String.format("  %-" + width + "s %s%n", c.name(), c.summary()));
         }
         sb.append("\nRun summarizer <command> --help for a command's options.\n");
         return sb.toString();

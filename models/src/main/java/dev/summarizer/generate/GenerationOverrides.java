@@ -2,7 +2,8 @@ package dev.summarizer.generate;
 
 /**
  * Generation settings a caller gives explicitly (command-line flags, HTTP fields); null means "use the
- * model's default".
+ * model's default". Serializable because a Spark job ships them to its executors, which apply them to the model's
+ * defaults there.
  */
 public record GenerationOverrides(
         Integer maxNewTokens,
@@ -13,7 +14,7 @@ public record GenerationOverrides(
         Integer noRepeatNgramSize,
         String prefix,
         Integer maxSourceLength,
-        String sourceTemplate) {
+        String sourceTemplate) implements java.io.Serializable {
 
     /** Without a source template (the HTTP API's fields). */
     public GenerationOverrides(Integer maxNewTokens, Integer minNewTokens, Integer numBeams, Double lengthPenalty,
