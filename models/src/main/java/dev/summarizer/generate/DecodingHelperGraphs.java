@@ -24,6 +24,7 @@ public final class DecodingHelperGraphs {
     static final String TOP_SCORES = "top_scores";
     static final String TOP_INDICES = "top_indices";
     static final String PARENT_ROWS = "parent_rows";
+    static final String FIRST_SLOT = "first_slot";
 
     private DecodingHelperGraphs() {}
 
@@ -66,6 +67,27 @@ public final class DecodingHelperGraphs {
             Value cache = g.input(cacheInput(i), DType.FLOAT, Dim.named("rows"), Dim.named("heads"),
                     Dim.named("length"), Dim.named("d_kv"));
             g.output(cacheOutput(i), g.gather(cache, parents, 0));
+        }
+        return serialize(g);
+    }
+
+    /**
+     * Output {@code i} is input cache {@code i} with its rows gathered by parent_rows {@code [rows]} and its slots from
+     * first_slot {@code [1]} on: how continuous batching lays its self-attention caches out anew when rows leave, join
+     * or follow another beam, dropping the slots every remaining row has masked.
+     */
+    public static byte[] cacheRegather(int caches) {
+        Graph g = new Graph("cache_regather");
+        Value rows = g.input(PARENT_ROWS, DType.INT64, Dim.named("rows"));
+        Value firstSlot = g.input(FIRST_SLOT, DType.INT64, Dim.of(1));
+        Value end = g.constantLongs(Long.MAX_VALUE);
+        Value axis = g.constantLongs(2);
+        for (int i = 0; i < caches; i++) {
+            Value cache = g.input(cacheInput(i), DType.FLOAT, Dim.named("old_rows"), Dim.named("heads"),
+                    Dim.named("length"), Dim.named("d_kv"));
+            Value gathered = g.gather(cache, rows, 0);
+            g.output(cacheOutput(i), g.slice(gathered, firstSlot, end, axis, Shape.of(Dim.named("rows"), Dim.named("heads"),
+                    Dim.named("kept_length"), Dim.named("d_kv"))));
         }
         return serialize(g);
     }

@@ -57,15 +57,16 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
     private final DecoderMode mode;
     /** The encoder and decoder sessions; replaced as a whole when a model over live parameters is refreshed. */
     private volatile Stages stages;
-    private final OrtSession beamCandidates;
+    private final BeamCandidates beamCandidates;
     private final OrtSession cacheReorder;
-    private final RunTimer timer = new RunTimer();
+    private final RunTimer timer;
     /** For a model over live parameters: how to open its stages again; null for exported files. */
     private final LiveStages live;
 
-    private OnnxSeq2SeqModel(T5Config config, DecoderMode mode, Stages stages, OrtSession beamCandidates,
-            OrtSession cacheReorder, LiveStages live) {
+    private OnnxSeq2SeqModel(T5Config config, DecoderMode mode, Stages stages, BeamCandidates beamCandidates,
+            OrtSession cacheReorder, LiveStages live, RunTimer timer) {
         this.config = config;
+        this.timer = timer;
         this.mode = mode;
         this.stages = stages;
         this.beamCandidates = beamCandidates;
@@ -169,9 +170,10 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
     /** Beam search's per-step helpers: small work on the CPU, on the calling thread, so no pool spins against the decoder's. */
     private static OnnxSeq2SeqModel withHelpers(NativeResources opened, T5Config config, DecoderMode mode, Stages stages,
             LiveStages live) throws OrtException {
-        OrtSession beamCandidates = opened.add(Sessions.open(DecodingHelperGraphs.beamCandidates(config.vocabSize()), 1));
+        RunTimer timer = new RunTimer();
+        BeamCandidates beamCandidates = opened.add(new BeamCandidates(config.vocabSize(), timer));
         OrtSession cacheReorder = opened.add(Sessions.open(DecodingHelperGraphs.cacheReorder(2 * config.numDecoderLayers()), 1));
-        return new OnnxSeq2SeqModel(config, mode, stages, beamCandidates, cacheReorder, live);
+        return new OnnxSeq2SeqModel(config, mode, stages, beamCandidates, cacheReorder, live, timer);
     }
 
     public T5Config config() {
@@ -254,6 +256,20 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
         return hidden;
     }
 
+    /**
+     * The encoder's output for one text's ids, unpadded: {@code [length, d_model]}, as a batch of that text alone
+     * gets it.
+     */
+    public float[] encode(long[] ids) throws OrtException {
+        Stages current = stages;
+        if (current == null) {
+            throw new IllegalStateException("a model over live parameters needs refreshWeights() before it decodes");
+        }
+        long[] mask = new long[ids.length];
+        Arrays.fill(mask, 1);
+        return runEncoder(current.encoder(), ids, mask, 1, ids.length);
+    }
+
     private float[] runEncoder(OrtSession encoder, long[] ids, long[] mask, int batch, int length) throws OrtException {
         try (OnnxTensor idsTensor = longTensor(ids, batch, length);
                 OnnxTensor maskTensor = longTensor(mask, batch, length);
@@ -324,39 +340,7 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
         public Continuations bestContinuations(long[] tokens, int[] parents, float[] runningScores, long[][] banned,
                 int beams, int k) throws OrtException {
             step(tokens, parents);
-            int batch = rows / beams;
-            long[] bannedFlat = new long[2 * banned.length];
-            for (int i = 0; i < banned.length; i++) {
-                bannedFlat[2 * i] = banned[i][0];
-                bannedFlat[2 * i + 1] = banned[i][1];
-            }
-            float[] minusInfinity = new float[banned.length];
-            java.util.Arrays.fill(minusInfinity, Float.NEGATIVE_INFINITY);
-            try (OnnxTensor scores = OnnxTensor.createTensor(env, FloatBuffer.wrap(runningScores), new long[] {rows, 1});
-                    OnnxTensor bannedIndices = longTensor(bannedFlat, banned.length, 2);
-                    OnnxTensor bannedValues = OnnxTensor.createTensor(env, FloatBuffer.wrap(minusInfinity), new long[] {banned.length});
-                    OnnxTensor shape = longTensor(new long[] {batch, (long) beams * config.vocabSize()}, 2);
-                    OnnxTensor kTensor = longTensor(new long[] {k}, 1);
-                    OrtSession.Result top = timer.run(beamCandidates, Map.of(DecodingHelperGraphs.LOGITS, logitsTensor,
-                            DecodingHelperGraphs.BEAM_SCORES, scores, DecodingHelperGraphs.BANNED_INDICES, bannedIndices,
-                            DecodingHelperGraphs.BANNED_VALUES, bannedValues, DecodingHelperGraphs.CANDIDATE_SHAPE, shape,
-                            DecodingHelperGraphs.K, kTensor))) {
-                float[] topScores = copy(output(top, DecodingHelperGraphs.TOP_SCORES).getFloatBuffer());
-                LongBuffer topIndices = output(top, DecodingHelperGraphs.TOP_INDICES).getLongBuffer();
-                float[][] outScores = new float[batch][k];
-                int[][] outBeams = new int[batch][k];
-                int[][] outTokens = new int[batch][k];
-                int vocab = config.vocabSize();
-                for (int b = 0; b < batch; b++) {
-                    for (int j = 0; j < k; j++) {
-                        long index = topIndices.get(b * k + j);
-                        outScores[b][j] = topScores[b * k + j];
-                        outBeams[b][j] = (int) (index / vocab);
-                        outTokens[b][j] = (int) (index % vocab);
-                    }
-                }
-                return new Continuations(outScores, outBeams, outTokens);
-            }
+            return beamCandidates.choose(logitsTensor, rows, runningScores, banned, beams, k);
         }
 
         /** Runs one decoder step and returns its result, which stays open until the next step. */

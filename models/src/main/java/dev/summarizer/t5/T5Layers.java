@@ -24,6 +24,8 @@ public final class T5Layers {
     /** {@code torch.finfo(torch.float32).min}, what transformers adds to masked attention scores. */
     static final double MASK_VALUE = -3.4028234663852886e38;
 
+    private static final String DECODER_POSITION_BIAS = "decoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight";
+
     private final Graph g;
     private final T5Config config;
     private final ParameterSource params;
@@ -93,34 +95,70 @@ public final class T5Layers {
                 keyPositions = positions(g.scalar(DType.INT64, 0), totalLength, Dim.named("total_decoder_sequence_length"));
             }
             Value selfBias = g.add(
-                    positionBias(queryPositions, keyPositions, false, "decoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight", hidden.type()),
+                    positionBias(queryPositions, keyPositions, false, DECODER_POSITION_BIAS, hidden.type()),
                     causalMaskBias(queryPositions, keyPositions, hidden.type()));
-            Value crossBias = paddingMaskBias(encoderMask, hidden.type());
-
-            List<LayerCache> present = new ArrayList<>();
-            for (int i = 0; i < config.numDecoderLayers(); i++) {
-                try (var block = g.scope("block." + i)) {
-                    String prefix = "decoder.block." + i + ".layer.";
-                    Value normed = layerNorm(hidden, prefix + "0.layer_norm.weight");
-                    KeyValue self = projectKeyValue(normed, prefix + "0.SelfAttention.");
-                    if (past != null) {
-                        KeyValue cached = past.get(i).self();
-                        Dim total = keyPositions.dim(0);
-                        self = new KeyValue(
-                                g.concat(2, total, cached.key(), self.key()), g.concat(2, total, cached.value(), self.value()));
-                    }
-                    hidden = g.add(hidden, dropout.apply(g, attention(normed, self, selfBias, prefix + "0.SelfAttention.")));
-
-                    normed = layerNorm(hidden, prefix + "1.layer_norm.weight");
-                    KeyValue cross = past != null ? past.get(i).cross() : projectKeyValue(encoderHidden, prefix + "1.EncDecAttention.");
-                    hidden = g.add(hidden, dropout.apply(g, attention(normed, cross, crossBias, prefix + "1.EncDecAttention.")));
-
-                    hidden = feedForwardLayer(hidden, prefix + "2.");
-                    present.add(new LayerCache(self, cross));
-                }
-            }
-            return new DecoderOutput(dropout.apply(g, layerNorm(hidden, "decoder.final_layer_norm.weight")), present);
+            Dim total = keyPositions.dim(0);
+            return decoderBlocks(hidden, selfBias, paddingMaskBias(encoderMask, hidden.type()), encoderHidden, past, total);
         }
+    }
+
+    /**
+     * One decoding step for rows that are at different points of their summaries (continuous batching). Each row's
+     * cached keys and values are right-aligned in {@code past}: its history fills the last slots, and
+     * {@code selfMask [batch, past + 1]} is 1 at those slots and at the new token's, 0 at the padding before them.
+     * Every row's query sits at the last slot, so key slot j lies j - past positions before it whatever the row's
+     * history, and one position bias serves all rows; a row's padding slots are masked out on top of it.
+     * Cross-attention reads {@code past}'s cross keys and values, masked by {@code encoderMask [batch, encoder]}.
+     * Gives each row what {@link #decoder} gives it alone with its own cache.
+     */
+    public DecoderOutput rowwiseDecoderStep(Value inputIds, Value selfMask, Value encoderMask, List<LayerCache> past) {
+        try (var scope = g.scope("decoder")) {
+            Value hidden = dropout.apply(g, embed(inputIds));
+            Value pastLength = g.size(past.get(0).self().key(), 2);
+            Value totalLength = g.add(pastLength, g.scalar(DType.INT64, 1));
+            Value queryPositions = positions(pastLength, totalLength, Dim.of(1));
+            Value keyPositions = positions(g.scalar(DType.INT64, 0), totalLength, Dim.named("total_decoder_sequence_length"));
+            Value selfBias = g.add(positionBias(queryPositions, keyPositions, false, DECODER_POSITION_BIAS, hidden.type()),
+                    paddingMaskBias(selfMask, hidden.type()));
+            Dim total = keyPositions.dim(0);
+            return decoderBlocks(hidden, selfBias, paddingMaskBias(encoderMask, hidden.type()), null, past, total);
+        }
+    }
+
+    /**
+     * The decoder's layers over embedded tokens: self-attention over the cached keys and values followed by the new
+     * ones ({@code total} long), cross-attention over {@code past}'s cross cache or, without a past, over
+     * {@code encoderHidden} projected here.
+     */
+    private DecoderOutput decoderBlocks(Value hidden, Value selfBias, Value crossBias, Value encoderHidden,
+            List<LayerCache> past, Dim total) {
+        List<LayerCache> present = new ArrayList<>();
+        for (int i = 0; i < config.numDecoderLayers(); i++) {
+            try (var block = g.scope("block." + i)) {
+                String prefix = "decoder.block." + i + ".layer.";
+                Value normed = layerNorm(hidden, prefix + "0.layer_norm.weight");
+                KeyValue self = projectKeyValue(normed, prefix + "0.SelfAttention.");
+                if (past != null) {
+                    KeyValue cached = past.get(i).self();
+                    self = new KeyValue(
+                            g.concat(2, total, cached.key(), self.key()), g.concat(2, total, cached.value(), self.value()));
+                }
+                hidden = g.add(hidden, dropout.apply(g, attention(normed, self, selfBias, prefix + "0.SelfAttention.")));
+
+                normed = layerNorm(hidden, prefix + "1.layer_norm.weight");
+                KeyValue cross = past != null ? past.get(i).cross() : crossKeyValue(encoderHidden, i);
+                hidden = g.add(hidden, dropout.apply(g, attention(normed, cross, crossBias, prefix + "1.EncDecAttention.")));
+
+                hidden = feedForwardLayer(hidden, prefix + "2.");
+                present.add(new LayerCache(self, cross));
+            }
+        }
+        return new DecoderOutput(dropout.apply(g, layerNorm(hidden, "decoder.final_layer_norm.weight")), present);
+    }
+
+    /** Decoder layer {@code layer}'s cross-attention keys and values of the encoder's output. */
+    public KeyValue crossKeyValue(Value encoderHidden, int layer) {
+        return projectKeyValue(encoderHidden, "decoder.block." + layer + ".layer.1.EncDecAttention.");
     }
 
     /** Vocabulary logits {@code [batch, length, vocab]} from final decoder states. */

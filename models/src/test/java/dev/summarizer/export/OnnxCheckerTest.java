@@ -49,6 +49,17 @@ class OnnxCheckerTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"relu-tied", "gated-untied"})
+    void continuousBatchingGraphsPassTheCheckerToo(String arch) throws Exception {
+        GraphWeights weights = GraphWeights.embedded(ModelFolder.open(Fixtures.fixture(arch)).readWeights());
+        for (var graph : List.of(RowwiseDecoderGraphs.crossKeyValues(weights), RowwiseDecoderGraphs.step(weights))) {
+            Path file = exports.resolve(arch + "-" + graph.name() + ".onnx");
+            Files.write(file, dev.summarizer.onnx.OnnxModelWriter.toModel(graph).toByteArray());
+            assertDoesNotThrow(() -> onnx.check_model(file.toString(), true, false, false), arch + "/" + graph.name());
+        }
+    }
+
     @Test
     void theCheckerCatchesABrokenModel() throws Exception {
         // The same check must fail on a model whose node reads a value nothing produces.

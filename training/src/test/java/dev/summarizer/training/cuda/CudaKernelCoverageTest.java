@@ -6,7 +6,9 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.summarizer.training.artifacts.AdamWSettings;
 import dev.summarizer.training.artifacts.OptimizerGraph;
 import dev.summarizer.training.artifacts.TrainingGraphs;
+import dev.summarizer.export.GraphWeights;
 import dev.summarizer.export.InferenceGraphs;
+import dev.summarizer.export.RowwiseDecoderGraphs;
 import dev.summarizer.generate.DecodingHelperGraphs;
 import dev.summarizer.model.ModelFolder;
 import dev.summarizer.model.T5Weights;
@@ -64,6 +66,10 @@ class CudaKernelCoverageTest {
             out.add(graph(arch + "/decoder_merged", () -> model(InferenceGraphs.decoderMerged(weights.get()))));
             out.add(graph(arch + "/beam_candidates", () -> parse(DecodingHelperGraphs.beamCandidates(weights.get().config().vocabSize()))));
             out.add(graph(arch + "/cache_reorder", () -> parse(DecodingHelperGraphs.cacheReorder(2 * weights.get().config().numDecoderLayers()))));
+            out.add(graph(arch + "/rowwise_cross_key_values",
+                    () -> model(RowwiseDecoderGraphs.crossKeyValues(GraphWeights.embedded(weights.get())))));
+            out.add(graph(arch + "/rowwise_decoder_step", () -> model(RowwiseDecoderGraphs.step(GraphWeights.embedded(weights.get())))));
+            out.add(graph(arch + "/cache_regather", () -> parse(DecodingHelperGraphs.cacheRegather(2 * weights.get().config().numDecoderLayers()))));
             out.add(graph(arch + "/training", () -> {
                 T5Weights w = weights.get();
                 return model(TrainingGraphs.training(w.config(), w.layout(), 0.1, 3, 0));
