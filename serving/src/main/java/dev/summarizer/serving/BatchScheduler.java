@@ -20,7 +20,7 @@ import java.util.concurrent.CompletableFuture;
  * on one batch, so one worker runs at a time. A batch stops early when every request in it has been given up
  * (timed out, or its client left).
  */
-final class BatchScheduler implements AutoCloseable {
+final class BatchScheduler implements Scheduler {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BatchScheduler.class);
 
     /** One request in the queue: its texts ready for the encoder, how to decode them, and where the answer goes. */
@@ -74,7 +74,8 @@ final class BatchScheduler implements AutoCloseable {
      * fails fails the request and gives up the others. 503 when the queue has no room for all parts or the server is
      * shutting down.
      */
-    CompletableFuture<List<Summary>> submit(List<EncoderInput> texts, DecodingSettings decoding, DecodingObserver stream) {
+    @Override
+    public CompletableFuture<List<Summary>> submit(List<EncoderInput> texts, DecodingSettings decoding, DecodingObserver stream) {
         List<Pending> parts = new ArrayList<>();
         for (int start = 0; start < texts.size(); start += maxBatchSize) {
             parts.add(new Pending(texts.subList(start, Math.min(texts.size(), start + maxBatchSize)), decoding, stream));
@@ -114,7 +115,8 @@ final class BatchScheduler implements AutoCloseable {
         return all;
     }
 
-    synchronized boolean busy() {
+    @Override
+    public synchronized boolean busy() {
         return running > 0 || !queue.isEmpty();
     }
 
@@ -207,6 +209,7 @@ final class BatchScheduler implements AutoCloseable {
             @Override
             public boolean cancelled() {
                 beforeStep.accept(batch);
+                metrics.step(texts.size() * batch.get(0).decoding.numBeams());
                 return batch.stream().allMatch(Pending::givenUp);
             }
         };
@@ -240,7 +243,8 @@ final class BatchScheduler implements AutoCloseable {
     }
 
     /** Stops taking requests and waits up to {@code timeoutMillis} for the queued and running ones to finish. */
-    synchronized boolean drain(long timeoutMillis) throws InterruptedException {
+    @Override
+    public synchronized boolean drain(long timeoutMillis) throws InterruptedException {
         closed = true;
         notifyAll();
         long deadline = System.currentTimeMillis() + timeoutMillis;

@@ -35,7 +35,9 @@ public final class ServeCommand implements Command {
                 .option("model", "DIR", "an exported model folder")
                 .option("host", "ADDRESS", "the address to listen on (0.0.0.0 for every interface)", "127.0.0.1")
                 .option("port", "N", "the port to listen on; 0 picks a free one", "8080")
-                .option("max-batch-size", "N", "texts decoded together at most", "8")
+                .option("batching", "static|continuous", "static batches, or texts joining and leaving the running batch at "
+                        + "every decoder step", "static")
+                .option("max-batch-size", "N", "texts decoded together at most (continuous: decoder rows, texts x beams)", "8")
                 .option("max-wait-ms", "N", "how long a batch waits for more requests", "10")
                 .option("queue-size", "N", "requests that may wait; more get 503 with Retry-After", "64")
                 .option("request-timeout-ms", "N", "requests not answered by then get 504", "60000")
@@ -150,6 +152,6 @@ public final class ServeCommand implements Command {
                 mode.equals("reject"), args.intValue("max-texts", 1, 10_000),
                 args.longValue("max-request-tokens"),
                 args.intValue("max-new-tokens-limit", 1, 100_000), args.intValue("max-beams", 1, 64),
-                apiKey, origins, args.intValue("shutdown-timeout-ms", 0, Integer.MAX_VALUE));
+                apiKey, origins, args.intValue("shutdown-timeout-ms", 0, Integer.MAX_VALUE), Batching.parse(args.required("batching")));
     }
 }

@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * How the server runs.
  *
- * @param maxBatchSize texts decoded together at most
+ * @param maxBatchSize texts decoded together at most (static batching), or decoder rows, texts x beams (continuous)
  * @param maxWaitMillis how long a batch waits for more requests before it starts
  * @param queueCapacity requests waiting at most; more are refused with 503
  * @param requestTimeoutMillis a request not answered by then gets 504
@@ -19,6 +19,7 @@ import java.util.List;
  * @param maxRequestTokens texts x beams x max_new_tokens a request may ask for at most
  * @param apiKey null for no authentication
  * @param corsOrigins origins allowed to call the API from a browser; empty for none
+ * @param batching static batches, or texts joining and leaving the running batch at every step
  */
 public record ServerConfig(
         Path model,
@@ -40,4 +41,23 @@ public record ServerConfig(
         int maxBeams,
         String apiKey,
         List<String> corsOrigins,
-        long shutdownTimeoutMillis) {}
+        long shutdownTimeoutMillis,
+        Batching batching) {
+
+    /** A server with static batching. */
+    public ServerConfig(Path model, String host, int port, Device device, int threads,
+            OnnxSeq2SeqModel.DecoderMode decoderMode, int maxBatchSize, long maxWaitMillis, int queueCapacity,
+            long requestTimeoutMillis, long maxBodyBytes, int maxInputTokens, boolean rejectLongInputs, int maxTexts,
+            long maxRequestTokens, int maxNewTokensLimit, int maxBeams, String apiKey, List<String> corsOrigins,
+            long shutdownTimeoutMillis) {
+        this(model, host, port, device, threads, decoderMode, maxBatchSize, maxWaitMillis, queueCapacity,
+                requestTimeoutMillis, maxBodyBytes, maxInputTokens, rejectLongInputs, maxTexts, maxRequestTokens,
+                maxNewTokensLimit, maxBeams, apiKey, corsOrigins, shutdownTimeoutMillis, Batching.STATIC);
+    }
+
+    public ServerConfig withBatching(Batching mode) {
+        return new ServerConfig(model, host, port, device, threads, decoderMode, maxBatchSize, maxWaitMillis, queueCapacity,
+                requestTimeoutMillis, maxBodyBytes, maxInputTokens, rejectLongInputs, maxTexts, maxRequestTokens,
+                maxNewTokensLimit, maxBeams, apiKey, corsOrigins, shutdownTimeoutMillis, mode);
+    }
+}

@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The server's Prometheus metrics: requests by endpoint and status, request latency, queue depth, batch
- * sizes, generated tokens, the tokens per second of the last batch, and batches stopped because nobody waited for
- * them any more.
+ * sizes, rows per decoder step, generated tokens, the tokens per second of the last batch (or step), and batches
+ * stopped because nobody waited for them any more.
  */
 final class ServerMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -19,6 +19,7 @@ final class ServerMetrics {
     private final AtomicLong decodingTexts = new AtomicLong();
     private final AtomicLong tokensPerSecond = new AtomicLong();
     private final DistributionSummary batchSizes;
+    private final DistributionSummary stepRows;
     private final Counter generatedTokens;
     private final Counter stoppedBatches;
 
@@ -28,6 +29,9 @@ final class ServerMetrics {
         registry.gauge("summarizer_tokens_per_second", tokensPerSecond);
         batchSizes = DistributionSummary.builder("summarizer_batch_size")
                 .description("texts decoded together").serviceLevelObjectives(1, 2, 4, 8, 16, 32).register(registry);
+        stepRows = DistributionSummary.builder("summarizer_step_rows")
+                .description("decoder rows one step ran (texts x beams; the mean is the batch occupancy)")
+                .serviceLevelObjectives(1, 2, 4, 8, 16, 32).register(registry);
         generatedTokens = Counter.builder("summarizer_generated_tokens").description("tokens generated").register(registry);
         stoppedBatches = Counter.builder("summarizer_batches_stopped")
                 .description("batches stopped early because every request in them was given up").register(registry);
@@ -54,6 +58,24 @@ final class ServerMetrics {
         batchSizes.record(texts);
         generatedTokens.increment(tokens);
         tokensPerSecond.set(Math.round(tokens / Math.max(seconds, 1e-9)));
+    }
+
+    /** One decoder step over {@code rows} rows. */
+    void step(int rows) {
+        stepRows.record(rows);
+    }
+
+    /** A continuous batch's step: what it decoded and how fast. */
+    void continuousStep(int rows, int texts, long nanos) {
+        stepRows.record(rows);
+        decodingTexts.set(texts);
+        tokensPerSecond.set(Math.round(rows / Math.max(nanos / 1e9, 1e-9)));
+    }
+
+    /** A text of a continuous batch finished with {@code tokens} tokens. */
+    void generated(long tokens) {
+        batchSizes.record(1);
+        generatedTokens.increment(tokens);
     }
 
     void batchStopped() {

@@ -1,5 +1,6 @@
 package dev.summarizer.serving;
 
+import dev.summarizer.generate.ContinuousBatch;
 import dev.summarizer.Json;
 import ai.onnxruntime.OrtException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -52,11 +53,11 @@ public final class SummarizationServer implements AutoCloseable {
     private final RequestParser parser;
     private final CorsPolicy cors;
     private final ServerMetrics metrics = new ServerMetrics();
-    private final BatchScheduler scheduler;
+    private final Scheduler scheduler;
     private final Javalin app;
     private volatile String state = "starting";
 
-    private SummarizationServer(ServerConfig config, Summarizer summarizer) {
+    private SummarizationServer(ServerConfig config, Summarizer summarizer, ContinuousBatch continuous) {
         this.config = config;
         this.summarizer = summarizer;
         GenerationSettings model = summarizer.defaults();
@@ -64,7 +65,9 @@ public final class SummarizationServer implements AutoCloseable {
                 Math.min(model.source().maxSourceLength(), config.maxInputTokens())));
         this.parser = new RequestParser(config);
         this.cors = new CorsPolicy(config.corsOrigins());
-        this.scheduler = new BatchScheduler(summarizer, config.maxBatchSize(), config.maxWaitMillis(), config.queueCapacity(), metrics);
+        this.scheduler = continuous != null
+                ? new ContinuousScheduler(summarizer, continuous, config.queueCapacity(), metrics)
+                : new BatchScheduler(summarizer, config.maxBatchSize(), config.maxWaitMillis(), config.queueCapacity(), metrics);
         this.app = Javalin.create(javalin -> {
             javalin.http.maxRequestSize = config.maxBodyBytes();
             javalin.http.defaultContentType = "application/json";
@@ -127,9 +130,48 @@ public final class SummarizationServer implements AutoCloseable {
         });
     }
 
-    /** Loads the model, warms it up, and starts listening. */
+    /**
+     * Warms the model up and starts listening. With continuous batching, first builds the batch's decoder from the
+     * model folder's weights (closed with the server).
+     */
     public static SummarizationServer start(ServerConfig config, Summarizer summarizer) throws OrtException {
-        SummarizationServer server = new SummarizationServer(config, summarizer);
+        return start(config, summarizer, ContinuousBatch.StepListener.NONE);
+    }
+
+    /** Tests: {@code stepHook} also sees every continuous batching step, before the metrics do. */
+    static SummarizationServer start(ServerConfig config, Summarizer summarizer, ContinuousBatch.StepListener stepHook)
+            throws OrtException {
+        ContinuousBatch continuous = null;
+        SummarizationServer server;
+        try {
+            if (config.batching() == Batching.CONTINUOUS) {
+                ServerMetrics[] metrics = new ServerMetrics[1];
+                continuous = ContinuousBatch.open(summarizer.model(), ModelFolder.open(config.model()).readWeights(summarizer.config()),
+                        null, config.device(), config.threads(), config.maxBatchSize(), new ContinuousBatch.StepListener() {
+                            @Override
+                            public void beforeStep(int rows, int texts) {
+                                stepHook.beforeStep(rows, texts);
+                            }
+
+                            @Override
+                            public void afterStep(int rows, int texts, long nanos) {
+                                stepHook.afterStep(rows, texts, nanos);
+                                if (metrics[0] != null) {
+                                    metrics[0].continuousStep(rows, texts, nanos);
+                                }
+                            }
+                        });
+                server = new SummarizationServer(config, summarizer, continuous);
+                metrics[0] = server.metrics;
+            } else {
+                server = new SummarizationServer(config, summarizer, null);
+            }
+        } catch (RuntimeException | OrtException e) {
+            if (continuous != null) {
+                continuous.close();
+            }
+            throw e;
+        }
         server.app.start(config.host(), config.port());
         server.warmUp();
         server.state = "ready";
@@ -145,6 +187,17 @@ public final class SummarizationServer implements AutoCloseable {
     private void warmUp() throws OrtException {
         String text = "Anna: Are we still meeting at noon?\nBen: Yes, see you at the station.";
         summarizer.summarize(List.of(text), defaults);
+        if (scheduler instanceof ContinuousScheduler) {
+            try {
+                // Greedy, so that a model whose default beams outnumber the batch's rows warms up too.
+                scheduler.submit(List.of(summarizer.prepare(text, defaults.source())),
+                        DecodingSettings.greedy(defaults.decoding().maxNewTokens()), null).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("the continuous batch failed to warm up", e.getCause());
+            }
+        }
         DecodingSettings d = defaults.decoding();
         if (d.numBeams() == 1) {
             summarizer.summarize(List.of(text),
@@ -165,8 +218,8 @@ public final class SummarizationServer implements AutoCloseable {
         return scheduler.busy();
     }
 
-    /** Tests: the batch worker, to watch or hold its decoding steps. */
-    BatchScheduler scheduler() {
+    /** Tests: the scheduler, to watch or hold its decoding steps. */
+    Scheduler scheduler() {
         return scheduler;
     }
 
@@ -246,6 +299,10 @@ public final class SummarizationServer implements AutoCloseable {
             throw ApiException.badRequest("out_of_range", e.getMessage(), e.setting());
         }
         DecodingSettings d = settings.decoding();
+        if (config.batching() == Batching.CONTINUOUS && d.numBeams() > config.maxBatchSize()) {
+            throw ApiException.badRequest("out_of_range", "num_beams must be at most " + config.maxBatchSize()
+                    + " (the server's --max-batch-size rows), got " + d.numBeams(), "num_beams");
+        }
         long work = (long) request.texts().size() * d.numBeams() * d.maxNewTokens();
         if (work > config.maxRequestTokens()) {
             throw ApiException.badRequest("out_of_range", "the request asks for " + request.texts().size() + " texts x "

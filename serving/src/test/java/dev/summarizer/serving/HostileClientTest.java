@@ -91,7 +91,7 @@ class HostileClientTest {
             c.maxWaitMillis = 500; // the three requests below share one batch
             return c;
         }), ServerTest.summarizer)) {
-            s.scheduler().beforeStep = batch -> {
+            ((BatchScheduler) s.scheduler()).beforeStep = batch -> {
                 if (batch.stream().anyMatch(p -> p.texts.stream().anyMatch(t -> Arrays.equals(t.ids(), poison.ids())))) {
                     throw new IllegalStateException("a decoder failure this request causes");
                 }

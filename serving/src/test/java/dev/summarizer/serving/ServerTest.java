@@ -85,12 +85,13 @@ class ServerTest {
         String apiKey;
         List<String> cors = List.of();
         long maxRequestTokens = 32768;
+        Batching batching = Batching.STATIC;
 
         ServerConfig build() {
             return new ServerConfig(model, "127.0.0.1", 0, Device.CPU, 1, OnnxSeq2SeqModel.DecoderMode.SEPARATE, maxBatchSize,
                     maxWaitMillis, queueCapacity, requestTimeoutMillis, maxBodyBytes, maxInputTokens, rejectLongInputs, 16,
                     maxRequestTokens, 256, 4,
-                    apiKey, cors, 10_000);
+                    apiKey, cors, 10_000, batching);
         }
     }
 
@@ -393,7 +394,7 @@ class ServerTest {
             // Decoding waits before its first step until the server has seen the client go (or 30 s pass), so the batch cannot
             // finish before it is given up, however fast or slow the machine is.
             CountDownLatch decoding = new CountDownLatch(1);
-            s.scheduler().beforeStep = batch -> {
+            ((BatchScheduler) s.scheduler()).beforeStep = batch -> {
                 decoding.countDown();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 while (!batch.stream().allMatch(BatchScheduler.Pending::givenUp) && System.nanoTime() < deadline) {
@@ -418,7 +419,7 @@ class ServerTest {
                 Thread.sleep(50);
                 scrape = get(s, "/metrics").body();
             }
-            s.scheduler().beforeStep = batch -> {};
+            ((BatchScheduler) s.scheduler()).beforeStep = batch -> {};
             assertEquals(1.0, metric(scrape, "summarizer_batches_stopped_total"), scrape);
             assertEquals(1.0, metric(scrape, hungUp), scrape);
             assertFalse(s.busy());
