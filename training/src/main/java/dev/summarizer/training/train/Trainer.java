@@ -3,19 +3,17 @@ package dev.summarizer.training.train;
 import dev.summarizer.Progress;
 import ai.onnxruntime.OrtException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.summarizer.export.OnnxExport;
 import dev.summarizer.generate.ModelTokenizer;
 import dev.summarizer.model.ModelFolder;
 import dev.summarizer.model.StagingDirectory;
 import dev.summarizer.model.T5Config;
-import dev.summarizer.model.T5Weights;
 import dev.summarizer.model.TokenizerFiles;
 import dev.summarizer.training.data.ColumnRequest;
 import dev.summarizer.training.data.Dataset;
 import dev.summarizer.training.data.SummarizationExample;
 import dev.summarizer.training.session.LearningRateSchedule;
 import dev.summarizer.training.session.NonFiniteLossException;
-import dev.summarizer.training.session.TrainingCheckpoint;
+import dev.summarizer.training.session.SavedCheckpoint;
 import dev.summarizer.training.session.TrainingSession;
 import dev.summarizer.training.session.TrainingSettings;
 import java.io.IOException;
@@ -41,13 +39,20 @@ public final class Trainer {
     public static final String FINAL = "final";
 
     private final TrainingArguments args;
+    private final FineTuning fineTuning;
     private final PrintStream out;
     private volatile boolean stopRequested;
     /** Wraps the checkpoint writer; tests use it to make a save fail as a full disk does. */
     java.util.function.UnaryOperator<CheckpointManager.Writer> checkpointWriter = writer -> writer;
 
     public Trainer(TrainingArguments args, PrintStream out) {
+        this(args, null, out);
+    }
+
+    /** A run that trains a LoRA adapter ({@code lora} non-null) instead of every parameter. */
+    public Trainer(TrainingArguments args, LoraArguments lora, PrintStream out) {
         this.args = args;
+        this.fineTuning = lora == null ? new FullFineTuning(args.device(), args.threads()) : new LoraFineTuning(lora, args);
         this.out = out;
     }
 
@@ -63,14 +68,13 @@ public final class Trainer {
         ModelFolder source = ModelFolder.open(args.model());
         Path output = args.outputDir();
         prepareOutputDir(output);
-        TrainingCheckpoint resumeFrom = args.checkpointing().resumeFromCheckpoint() == null ? null : resolveCheckpoint(output);
+        SavedCheckpoint resumeFrom = args.checkpointing().resumeFromCheckpoint() == null ? null : resolveCheckpoint(output);
 
         T5Config config = source.readConfig();
         if (args.dropout() != null) {
             config = config.withDropoutRate(args.dropout());
         }
         config = withSummarizationPrefix(config, args.data().source().prefix());
-        T5Weights initial = resumeFrom != null ? null : source.readWeights(config);
 
         TrainingArguments.Data data = args.data();
         Dataset train = readDataset(data.train(), "training");
@@ -85,10 +89,10 @@ public final class Trainer {
                 evalData = new Evaluator.Data(examples, report("validation", preprocessor.tokenize(examples)));
             }
         }
-        return loop(source, config, initial, resumeFrom, trainData, evalData);
+        return loop(source, config, resumeFrom, trainData, evalData);
     }
 
-    private Result loop(ModelFolder source, T5Config config, T5Weights initial, TrainingCheckpoint resumeFrom,
+    private Result loop(ModelFolder source, T5Config config, SavedCheckpoint resumeFrom,
             List<TokenizedExample> trainData, Evaluator.Data evalData) throws IOException, OrtException {
         Path output = args.outputDir();
         TrainingArguments.Data data = args.data();
@@ -108,9 +112,7 @@ public final class Trainer {
 
         TrainerState state = resumeFrom != null ? TrainerState.fromJson(resumeFrom.trainerState()) : new TrainerState();
         describeRun(state, maxSteps);
-        try (TrainingSession session = resumeFrom != null
-                        ? TrainingSession.resume(resumeFrom, settings, args.device(), args.threads())
-                        : TrainingSession.create(initial, settings, args.device(), args.threads());
+        try (TrainingSession session = fineTuning.open(source, config, resumeFrom, settings);
                 MetricsLog metrics = resumeFrom != null
                         ? MetricsLog.resume(output.resolve(METRICS), resumeFrom.step())
                         : MetricsLog.create(output.resolve(METRICS));
@@ -269,9 +271,9 @@ public final class Trainer {
         if (args.checkpointing().loadBestModelAtEnd() && checkpoints.best() != null) {
             out.printf("loading the best checkpoint, %s (%s %.4f)%n", checkpoints.best(),
                     args.evaluation().metricForBestModel(), state.bestMetric);
-            OnnxExport.exportFolder(TrainingCheckpoint.read(checkpoints.best(), config).weights(), source, finalModel, line -> {});
+            fineTuning.writeResults(checkpoints.best(), source, config, args.outputDir());
         } else {
-            session.exportModel(finalModel, source);
+            fineTuning.writeResults(session, source, args.outputDir());
         }
         out.printf("wrote the final model to %s%n", finalModel);
         return finalModel;
@@ -297,7 +299,7 @@ public final class Trainer {
     }
 
     /** {@code --resume-from-checkpoint DIR}, or {@code latest} for the run's newest checkpoint. */
-    private TrainingCheckpoint resolveCheckpoint(Path output) throws IOException {
+    private SavedCheckpoint resolveCheckpoint(Path output) throws IOException {
         Path dir = args.checkpointing().resumeFromCheckpoint();
         if (dir.toString().equals("latest")) {
             List<Path> all = CheckpointManager.list(output);
@@ -306,7 +308,7 @@ public final class Trainer {
             }
             dir = all.get(all.size() - 1);
         }
-        return TrainingCheckpoint.read(dir, ModelFolder.open(args.model()).readConfig());
+        return fineTuning.readCheckpoint(dir, ModelFolder.open(args.model()));
     }
 
     private Dataset readDataset(Path file, String role) {
