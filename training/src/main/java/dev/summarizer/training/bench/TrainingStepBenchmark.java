@@ -4,7 +4,6 @@ import dev.summarizer.training.artifacts.AdamWSettings;
 import dev.summarizer.model.Presets;
 import dev.summarizer.model.T5Config;
 import dev.summarizer.model.T5Initializer;
-import dev.summarizer.model.T5Weights;
 import dev.summarizer.runtime.Device;
 import dev.summarizer.training.session.Batch;
 import dev.summarizer.training.session.TrainingSession;
@@ -14,6 +13,7 @@ import dev.summarizer.lora.LoraConfig;
 import dev.summarizer.lora.LoraInitializer;
 import dev.summarizer.lora.LoraTargets;
 import dev.summarizer.model.ParameterSpec;
+import dev.summarizer.model.T5ParameterLayout;
 import dev.summarizer.training.lora.LoraParameters;
 import java.util.List;
 import java.util.Random;
@@ -31,15 +31,16 @@ public final class TrainingStepBenchmark {
     /** Full fine-tuning of random weights, or (rank above 0) a LoRA adapter beside them, initialised as PEFT does. */
     private static TrainingSession open(T5Config config, TrainingSettings settings, int threads, int loraRank,
             List<String> loraTargets, double dropout) throws Exception {
-        T5Weights weights = T5Initializer.initialize(config, 42);
         if (loraRank == 0) {
-            return TrainingSession.create(weights, settings, Device.CPU, threads);
+            return TrainingSession.create(T5Initializer.initialize(config, 42), settings, Device.CPU, threads);
         }
+        T5ParameterLayout layout = new T5ParameterLayout(config);
         LoraConfig lora = new LoraConfig(loraRank, 2.0 * loraRank, dropout, loraTargets);
-        List<String> modules = LoraTargets.modules(weights.layout(), loraTargets);
-        LoraAdapter adapter = LoraInitializer.initialize(lora, weights.layout(), modules, 42);
-        return TrainingSession.start(LoraParameters.over(weights, lora, modules, "random"), adapter.tensors(), settings,
-                Device.CPU, threads);
+        List<String> modules = LoraTargets.modules(layout, loraTargets);
+        LoraAdapter adapter = LoraInitializer.initialize(lora, layout, modules, 42);
+        // The frozen weights are read when a session opens, as a run reads them from its model folder.
+        return TrainingSession.start(LoraParameters.over(() -> T5Initializer.initialize(config, 42), lora, modules, "random"),
+                adapter.tensors(), settings, Device.CPU, threads);
     }
 
     public static void main(String[] args) throws Exception {

@@ -23,57 +23,97 @@ import dev.summarizer.training.session.Trainable;
 import dev.summarizer.training.session.TrainingCheckpoint;
 import dev.summarizer.training.session.TrainingSettings;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
- * LoRA fine-tuning: the adapter's factors are trained, the model's own weights stay as they are. Those live once in
- * native buffers here, and each session of the training or eval model takes them in as initializers when it opens
- * (onto the GPU for CUDA), so no run passes them again. The model the factors stand for is the base with the
- * adapter merged in; for the evaluation decoders the merged layers are kept in buffers of their own, refreshed on
- * demand.
+ * LoRA fine-tuning: the adapter's factors are trained, the model's own weights stay as they are. Each session of the
+ * training or eval model takes the frozen weights in as initializers when it opens (onto the GPU for CUDA), so no
+ * run passes them again, and holds its own copy: so this class keeps no copy of its own between sessions. It reads
+ * them from their source (the model folder) when a session opens, or when the merged model is written, and lets
+ * them go afterwards; only the evaluation decoders, which read every weight at each evaluation, make it keep them,
+ * beside merged copies of the adapted layers refreshed on demand.
  */
 public final class LoraParameters implements Trainable {
+    private final Supplier<T5Weights> source;
     private final T5Config config;
     private final T5ParameterLayout layout;
     private final LoraGraphs.Adapter adapter;
     private final List<ParameterSpec> trained;
     private final String baseModel;
-    private final TensorBuffers frozen;
+    /** The frozen weights while something needs them, else null. */
+    private TensorBuffers frozen;
+    /** Set once {@link #liveParameters} handed out tensors over {@link #frozen}: from then on they stay. */
+    private boolean keepFrozen;
     /** The adapted weights with the adapter merged in, for {@link #liveParameters}; made at the first call. */
     private TensorBuffers merged;
 
-    private LoraParameters(T5Config config, T5ParameterLayout layout, LoraGraphs.Adapter adapter, String baseModel,
-            TensorBuffers frozen) {
-        this.config = config;
-        this.layout = layout;
+    private LoraParameters(Supplier<T5Weights> source, T5Weights first, LoraGraphs.Adapter adapter, String baseModel)
+            throws OrtException {
+        this.source = source;
+        this.config = first.config();
+        this.layout = first.layout();
         this.adapter = adapter;
         this.trained = adapter.specs(layout);
         this.baseModel = baseModel;
-        this.frozen = frozen;
+        this.frozen = load(first);
     }
 
     /**
-     * Trains an adapter of {@code config} on {@code modules} beside {@code base}, whose values are copied once into
-     * native memory ({@code base} itself may then go).
+     * Trains an adapter of {@code config} on {@code modules} beside the weights {@code source} reads (each time they
+     * are needed; they must be the same every time).
      *
      * @param baseModel what adapter_config.json names as the base model ({@code base_model_name_or_path})
      */
-    public static LoraParameters over(T5Weights base, LoraConfig config, List<String> modules, String baseModel)
+    public static LoraParameters over(Supplier<T5Weights> source, LoraConfig config, List<String> modules, String baseModel)
             throws OrtException {
-        TensorBuffers frozen = new TensorBuffers(Sessions.environment(), base.layout().specs());
+        return new LoraParameters(source, source.get(), new LoraGraphs.Adapter(config, modules), baseModel);
+    }
+
+    private TensorBuffers load(T5Weights weights) throws OrtException {
+        if (!weights.layout().specs().stream().map(ParameterSpec::name).toList()
+                .equals(layout.specs().stream().map(ParameterSpec::name).toList())) {
+            throw new IllegalStateException("the frozen weights changed their layout between two reads");
+        }
+        TensorBuffers buffers = new TensorBuffers(Sessions.environment(), layout.specs());
         try {
-            frozen.load(base.tensors());
+            buffers.load(weights.tensors());
         } catch (RuntimeException e) {
-            frozen.close();
+            buffers.close();
             throw e;
         }
-        return new LoraParameters(base.config(), base.layout(), new LoraGraphs.Adapter(config, modules), baseModel, frozen);
+        return buffers;
+    }
+
+    /** The frozen weights, read again from the source when they were let go. */
+    private TensorBuffers frozen() {
+        if (frozen == null) {
+            try {
+                frozen = load(source.get());
+            } catch (OrtException e) {
+                throw new IllegalStateException("could not allocate the frozen weights: " + e.getMessage(), e);
+            }
+        }
+        return frozen;
+    }
+
+    /**
+     * Lets the frozen weights go, unless the evaluation decoders read them. Java 21 frees a direct buffer only when
+     * the collector finds it unreachable, so a collection follows (t5-small: 240 MB that would otherwise stay through
+     * every training step; the collection also returns the heap the weights were read into).
+     */
+    private void release() {
+        if (keepFrozen || frozen == null) {
+            return;
+        }
+        frozen.close();
+        frozen = null;
+        System.gc();
     }
 
     public LoraConfig loraConfig() {
@@ -110,12 +150,13 @@ public final class LoraParameters implements Trainable {
         return withFrozenWeights(LoraGraphs.eval(config, layout, adapter, settings.labelSmoothing(), loss));
     }
 
-    /** The graph with the model's weights as initializers, given from the frozen buffers. */
+    /** The graph with the model's weights as initializers, given from the frozen buffers until the session is open. */
     private SessionModel withFrozenWeights(Graph graph) {
         SuppliedInitializers supplied = SuppliedInitializers.of(graph, layout);
         Map<String, OnnxTensor> initializers = new HashMap<>();
-        supplied.names().forEach(name -> initializers.put(name, frozen.tensor(name)));
-        return new SessionModel(supplied.model(), initializers, CpuFallback.forGraph(graph));
+        TensorBuffers weights = frozen();
+        supplied.names().forEach(name -> initializers.put(name, weights.tensor(name)));
+        return new SessionModel(supplied.model(), initializers, CpuFallback.forGraph(graph), this::release);
     }
 
     @Override
@@ -124,17 +165,21 @@ public final class LoraParameters implements Trainable {
     }
 
     /** The adapter the trained values make. */
-    public LoraAdapter adapter(TensorBuffers trainedValues) {
+    private LoraAdapter adapter(TensorBuffers trainedValues) {
         return new LoraAdapter(adapter.config(), adapter.modules(), trainedValues.copy());
     }
 
     @Override
     public T5Weights weights(TensorBuffers trainedValues) {
-        return LoraMerge.merged(new T5Weights(config, frozen.copy()), adapter(trainedValues));
+        T5Weights base = new T5Weights(config, frozen().copy());
+        release();
+        return LoraMerge.merged(base, adapter(trainedValues));
     }
 
     @Override
     public Map<String, OnnxTensor> liveParameters(TensorBuffers trainedValues) {
+        keepFrozen = true;
+        TensorBuffers weights = frozen();
         if (merged == null) {
             List<ParameterSpec> adapted = new ArrayList<>();
             adapter.modules().forEach(m -> adapted.add(layout.spec(LoraTargets.weight(m))));
@@ -148,7 +193,7 @@ public final class LoraParameters implements Trainable {
         Map<String, OnnxTensor> live = new LinkedHashMap<>();
         for (ParameterSpec spec : layout.specs()) {
             OnnxTensor m = merged.tensor(spec.name());
-            live.put(spec.name(), m != null ? m : frozen.tensor(spec.name()));
+            live.put(spec.name(), m != null ? m : weights.tensor(spec.name()));
         }
         return java.util.Collections.unmodifiableMap(live);
     }
@@ -162,7 +207,7 @@ public final class LoraParameters implements Trainable {
         for (String module : adapter.modules()) {
             String name = LoraTargets.weight(module);
             long[] shape = layout.spec(name).shape();
-            LoraMerge.merge(frozen.buffer(name), trainedValues.buffer(LoraAdapter.keyA(module)),
+            LoraMerge.merge(frozen().buffer(name), trainedValues.buffer(LoraAdapter.keyA(module)),
                     trainedValues.buffer(LoraAdapter.keyB(module)), scaling, shape[0], shape[1], adapter.config().r(),
                     merged.buffer(name));
         }
@@ -173,11 +218,6 @@ public final class LoraParameters implements Trainable {
             long step, ObjectNode trainerState, TrainingCheckpoint.Extras extras) throws IOException {
         LoraCheckpoint.write(dir, adapter.config(), trainedValues, firstMoments, secondMoments, step, trainerState, baseModel,
                 extras);
-    }
-
-    /** Writes the adapter the trained values make as a PEFT adapter folder. */
-    public void writeAdapter(Path dir, TensorBuffers trainedValues) throws IOException {
-        dev.summarizer.lora.AdapterFiles.writeFolder(dir, adapter(trainedValues), baseModel);
     }
 
     @Override

@@ -6,7 +6,6 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.summarizer.training.artifacts.ArtifactNames;
 import dev.summarizer.training.artifacts.OptimizerGraph;
-import dev.summarizer.training.artifacts.TrainingGraphs;
 import dev.summarizer.export.OnnxExport;
 import dev.summarizer.model.FloatTensor;
 import dev.summarizer.model.ModelFolder;
@@ -172,7 +171,9 @@ public final class TrainingSession implements AutoCloseable {
     }
 
     private OrtSession open(SessionModel model) throws OrtException {
-        return Sessions.openForTraining(model.model(), model.initializers(), model.fallback(), device, threads);
+        try (model) {
+            return Sessions.openForTraining(model.model(), model.initializers(), model.fallback(), device, threads);
+        }
     }
 
     private OrtSession openTraining() throws OrtException {

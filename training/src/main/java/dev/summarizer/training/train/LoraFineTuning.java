@@ -52,16 +52,18 @@ final class LoraFineTuning implements FineTuning {
     @Override
     public TrainingSession open(ModelFolder source, T5Config config, SavedCheckpoint resumeFrom, TrainingSettings settings)
             throws OrtException {
-        T5Weights base = source.readWeights(config);
+        // The linear layers an adapter may fit are the same whether or not the lm_head is a tensor of its own.
+        T5ParameterLayout layout = new T5ParameterLayout(config);
         LoraAdapter start;
         if (resumeFrom != null) {
-            start = agreeing(((LoraCheckpoint) resumeFrom).adapter(), resumeFrom.dir(), base.layout());
+            start = agreeing(((LoraCheckpoint) resumeFrom).adapter(), resumeFrom.dir(), layout);
         } else if (lora.adapter() != null) {
-            start = agreeing(AdapterFiles.read(lora.adapter(), base.layout()), lora.adapter(), base.layout());
+            start = agreeing(AdapterFiles.read(lora.adapter(), layout), lora.adapter(), layout);
         } else {
-            start = newAdapter(base.layout());
+            start = newAdapter(layout);
         }
-        LoraParameters trained = LoraParameters.over(base, start.config(), start.modules(), baseModel);
+        LoraParameters trained = LoraParameters.over(() -> source.readWeights(config), start.config(), start.modules(),
+                baseModel);
         if (resumeFrom == null) {
             return TrainingSession.start(trained, start.tensors(), settings, device, threads);
         }

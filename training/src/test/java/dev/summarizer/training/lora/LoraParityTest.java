@@ -36,7 +36,7 @@ class LoraParityTest {
         JsonNode first = expected.get("first_batch");
         Batch batch = new Batch(Fixtures.longMatrix(first.get("input_ids")), Fixtures.longMatrix(first.get("attention_mask")),
                 Fixtures.longMatrix(first.get("labels")));
-        try (TrainingSession session = TrainingSession.start(LoraParameters.over(base, adapter.config(), adapter.modules(), "base"),
+        try (TrainingSession session = TrainingSession.start(LoraParameters.over(() -> base, adapter.config(), adapter.modules(), "base"),
                 adapter.tensors(), settings, Device.CPU, 1)) {
             double loss = session.trainStep(batch);
             assertEquals(first.get("loss").asDouble(), loss, 1e-5 * loss, arch + " first loss");

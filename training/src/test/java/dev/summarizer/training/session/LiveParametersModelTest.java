@@ -72,7 +72,7 @@ class LiveParametersModelTest {
         LoraAdapter adapter = AdapterFiles.read(Fixtures.fixture("lora").resolve("relu-tied/initial_adapter"), base.layout());
         TrainingSettings settings = new TrainingSettings(0, 5, 0, new AdamWSettings(0.9, 0.999, 1e-8, 0.01), 1.0);
         Batch batch = TrainingParityTest.batch(FIXTURE.get("batches").get(0));
-        try (TrainingSession session = TrainingSession.start(LoraParameters.over(base, adapter.config(), adapter.modules(), "base"),
+        try (TrainingSession session = TrainingSession.start(LoraParameters.over(() -> base, adapter.config(), adapter.modules(), "base"),
                 adapter.tensors(), settings, Device.CPU, 1);
                 OnnxSeq2SeqModel live = OnnxSeq2SeqModel.overLiveParameters(session.config(), session.layout(),
                         session.liveParameters(), Device.CPU, 1)) {
