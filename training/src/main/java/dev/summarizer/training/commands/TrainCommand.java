@@ -101,7 +101,7 @@ public final class TrainCommand implements Command {
                           summarizer train --model models/t5-small --train data/samsum/train.jsonl \\
                             --validation data/samsum/validation.jsonl --output-dir runs/samsum \\
                             --learning-rate 3e-4 --num-train-epochs 3 --eval-steps 500 --save-total-limit 2
-                          summarizer train --model models/flan-t5-base --train data/dialogsum/train.jsonl \
+                          summarizer train --model models/flan-t5-base --train data/dialogsum/train.jsonl \\
                             --output-dir runs/lora --use-peft --lora-r 16 --lora-alpha 32 --learning-rate 1e-3""");
     }
 
