@@ -3,9 +3,15 @@ package dev.summarizer.commands;
 import dev.summarizer.cli.Command;
 import dev.summarizer.cli.Options;
 import dev.summarizer.cli.ParsedArgs;
+import dev.summarizer.cli.UsageException;
 import dev.summarizer.cli.UserException;
 import dev.summarizer.export.OnnxExport;
+import dev.summarizer.lora.AdapterFiles;
+import dev.summarizer.lora.LoraAdapter;
+import dev.summarizer.lora.LoraMerge;
 import dev.summarizer.model.ModelFolder;
+import dev.summarizer.model.T5Config;
+import dev.summarizer.model.T5Weights;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -28,8 +34,10 @@ public final class ExportCommand implements Command {
                 .option("out", "DIR", "where to write; default: into the model folder itself")
                 .option("max-shard-size", "SIZE", "a copy's weights in model-0000N-of-0000M.safetensors shards of at most "
                         + "this (e.g. 5GB, 500MB), as save_pretrained's max_shard_size", "5GB")
+                .option("lora-adapter", "DIR", "merge this PEFT LoRA adapter folder into the weights first (needs --out)")
                 .note("The ONNX files follow Hugging Face Optimum's layout: Optimum's ORTModelForSeq2SeqLM,\n"
-                        + "transformers.js and onnxruntime load the folder unchanged.");
+                        + "transformers.js and onnxruntime load the folder unchanged. With --lora-adapter the folder at --out\n"
+                        + "is the merged model (W + alpha / r * B @ A, as PEFT's merge_and_unload), the base folder stays as it is.");
     }
 
     @Override
@@ -41,7 +49,19 @@ public final class ExportCommand implements Command {
             throw new UserException(out + " already exists; choose an empty or new --out folder");
         }
         long start = System.nanoTime();
-        OnnxExport.export(model, out, maxShardSize(args), System.err::println);
+        if (args.has("lora-adapter")) {
+            if (inPlace || !args.has("out")) {
+                throw new UsageException("--lora-adapter needs an --out folder of its own: the merged model is a new folder");
+            }
+            T5Config config = model.readConfig();
+            T5Weights base = model.readWeights(config);
+            LoraAdapter adapter = AdapterFiles.read(args.path("lora-adapter"), base.layout());
+            System.err.printf("merging %s (r %d, alpha %s, %d layers)%n", args.path("lora-adapter"), adapter.config().r(),
+                    adapter.config().alpha(), adapter.modules().size());
+            OnnxExport.exportFolder(LoraMerge.merged(base, adapter), model, out, maxShardSize(args), System.err::println);
+        } else {
+            OnnxExport.export(model, out, maxShardSize(args), System.err::println);
+        }
         System.out.printf("exported %s in %.1f s%n", out.resolve("onnx"), (System.nanoTime() - start) / 1e9);
         return 0;
     }

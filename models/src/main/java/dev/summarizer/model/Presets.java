@@ -7,7 +7,7 @@ import java.util.List;
 
 /** Architectures {@code init} knows by name: the real shapes of public checkpoints, and a tiny one for tests. */
 public final class Presets {
-    public static final List<String> NAMES = List.of("tiny", "t5-small", "flan-t5-small");
+    public static final List<String> NAMES = List.of("tiny", "t5-small", "flan-t5-small", "flan-t5-base");
 
     private Presets() {}
 

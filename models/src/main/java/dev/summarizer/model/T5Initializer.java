@@ -44,6 +44,7 @@ public final class T5Initializer {
             case ATTENTION_OUTPUT -> factor / Math.sqrt((double) c.numHeads() * c.dKv());
             case FEED_FORWARD_OUT -> factor / Math.sqrt(c.dFf());
             case LAYER_NORM -> throw new IllegalArgumentException("layer norms are constant");
+            case LORA_ADAPTER -> throw new IllegalArgumentException("LoRA adapters are not part of a T5 model");
         };
     }
 }

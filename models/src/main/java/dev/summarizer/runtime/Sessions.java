@@ -32,14 +32,14 @@ public final class Sessions {
         if (!Files.isRegularFile(file)) {
             throw new ModelFormatException(file + ": file not found (run summarizer export first)");
         }
-        try (OrtSession.SessionOptions options = options(device, threads, false)) {
+        try (OrtSession.SessionOptions options = options(device, threads, false, CpuFallback.ALLOWED)) {
             return environment().createSession(file.toString(), options);
         }
     }
 
     /** A session for a graph built in memory (the training graphs, decoding helpers). */
     public static OrtSession open(byte[] model, Device device, int threads) throws OrtException {
-        try (OrtSession.SessionOptions options = options(device, threads, false)) {
+        try (OrtSession.SessionOptions options = options(device, threads, false, CpuFallback.ALLOWED)) {
             return environment().createSession(model, options);
         }
     }
@@ -50,8 +50,29 @@ public final class Sessions {
      * batch 8, 512 source and 128 target tokens), so it is off here.
      */
     public static OrtSession openForTraining(byte[] model, Device device, int threads) throws OrtException {
-        try (OrtSession.SessionOptions options = options(device, threads, true)) {
+        return openForTraining(model, Map.of(), CpuFallback.ALLOWED, device, threads);
+    }
+
+    /**
+     * {@link #openForTraining(byte[], Device, int)} for a graph whose frozen weights are initializers marked as
+     * external data (see {@code SuppliedInitializers}), which {@code initializers} supplies: ONNX Runtime copies them
+     * in once, when the session opens (onto the GPU for CUDA), and no run passes them again. {@code fallback} says
+     * whether a CUDA session may leave nodes to the CPU provider ({@link CpuFallback#forGraph}).
+     *
+     * <p>With frozen weights, constant folding and prepacking are off: folding made a transposed copy of every linear
+     * weight and prepacking a packed copy of each (t5-small with LoRA on q and v: the session took 350 to 800 MB more
+     * and opened in 6 to 10 s instead of 2 to 4 s), where without them ONNX Runtime fuses {@code x @ W^T} into one
+     * FusedMatMul over the weight as given, as it does for the inputs of full fine-tuning.
+     */
+    public static OrtSession openForTraining(byte[] model, Map<String, ? extends OnnxTensorLike> initializers,
+            CpuFallback fallback, Device device, int threads) throws OrtException {
+        try (OrtSession.SessionOptions options = options(device, threads, true, fallback)) {
             options.setMemoryPatternOptimization(false);
+            if (!initializers.isEmpty()) {
+                options.addExternalInitializers(new java.util.HashMap<>(initializers));
+                options.addConfigEntry("optimization.disable_specified_optimizers", "ConstantFolding");
+                options.addConfigEntry("session.disable_prepacking", "1");
+            }
             return environment().createSession(model, options);
         }
     }
@@ -64,7 +85,7 @@ public final class Sessions {
      */
     public static OrtSession openWithInitializers(byte[] model, Map<String, ? extends OnnxTensorLike> initializers,
             Device device, int threads) throws OrtException {
-        try (OrtSession.SessionOptions options = options(device, threads, false)) {
+        try (OrtSession.SessionOptions options = options(device, threads, false, CpuFallback.ALLOWED)) {
             options.addExternalInitializers(new java.util.HashMap<>(initializers));
             return environment().createSession(model, options);
         }
@@ -81,7 +102,8 @@ public final class Sessions {
      * faster with it (t5-small greedy, batch 1 and 8); a training step, thousands of small kernels, was 8% faster
      * with it (t5-small, batch 8, 512/128 tokens: 11.8 s against 12.7 s).
      */
-    private static OrtSession.SessionOptions options(Device device, int threads, boolean training) throws OrtException {
+    private static OrtSession.SessionOptions options(Device device, int threads, boolean training, CpuFallback fallback)
+            throws OrtException {
         // The environment comes first: adding the CUDA provider without one fails with "Attempt to use
         // DefaultLogger but none has been registered" instead of the missing library's name.
         environment();
@@ -92,6 +114,9 @@ public final class Sessions {
         options.addConfigEntry("session.intra_op.allow_spinning", training ? "1" : "0");
         if (device == Device.CUDA) {
             addCuda(options);
+            if (fallback == CpuFallback.DISABLED) {
+                options.addConfigEntry(CpuFallback.DISABLE_OPTION, "1");
+            }
         }
         return options;
     }

@@ -192,7 +192,7 @@ public final class T5Layers {
 
     /** {@code x @ W^T} for a Hugging Face linear weight {@code W [out, in]}. */
     public Value linear(Value x, String weightName) {
-        return g.matMul(x, params.linearWeight(g, weightName));
+        return params.linear(g, x, weightName);
     }
 
     /** The residual feed-forward sub-layer: {@code x + dropout(FFN(layer_norm(x)))}. */

@@ -47,6 +47,23 @@ class T5ConfigTest {
         assertFalse(c.scaleDecoderOutputs());
     }
 
+    /** google/flan-t5-base's shape; its model card counts 248M parameters (247,577,856 in its safetensors file). */
+    @Test
+    void flanT5BaseIsWhatTheDialogSumRecipeFineTunes() {
+        T5Config c = Presets.config("flan-t5-base");
+        assertEquals(768, c.dModel());
+        assertEquals(12, c.numLayers());
+        assertEquals(12, c.numDecoderLayers());
+        assertEquals(12, c.numHeads());
+        assertEquals(64, c.dKv());
+        assertEquals(2048, c.dFf());
+        assertEquals(FeedForwardActivation.GELU_NEW, c.activation());
+        assertTrue(c.gatedActivation());
+        assertFalse(c.tieWordEmbeddings());
+        assertEquals(32128, c.vocabSize());
+        assertEquals(247_577_856L, new T5ParameterLayout(c).parameterCount());
+    }
+
     @Test
     void transformers5ConfigsStateTheScalingExplicitly() {
         // ref-gated-untied: tie_word_embeddings true (always, in transformers 5) but scale_decoder_outputs false.

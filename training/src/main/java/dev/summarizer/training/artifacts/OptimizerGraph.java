@@ -23,6 +23,11 @@ public final class OptimizerGraph {
     private OptimizerGraph() {}
 
     public static Graph adamW(T5ParameterLayout layout, AdamWSettings settings) {
+        return adamW(layout.specs(), settings);
+    }
+
+    /** The optimizer model over {@code trained} (every parameter of a model, or a LoRA adapter's factors). */
+    public static Graph adamW(List<ParameterSpec> trained, AdamWSettings settings) {
         Graph g = new Graph("optimizer");
         Value learningRate = g.input(ArtifactNames.LEARNING_RATE, DType.DOUBLE);
         Value step = g.input(ArtifactNames.STEP, DType.INT64);
@@ -30,7 +35,7 @@ public final class OptimizerGraph {
         Value maxNorm = g.input(ArtifactNames.MAX_GRAD_NORM, DType.FLOAT);
 
         List<State> states = new ArrayList<>();
-        for (ParameterSpec spec : layout.specs()) {
+        for (ParameterSpec spec : trained) {
             Dim[] dims = TrainingGraphs.dims(spec.shape());
             String name = spec.name();
             states.add(new State(spec,

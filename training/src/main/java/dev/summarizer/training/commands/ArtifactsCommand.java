@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.summarizer.training.artifacts.AdamWSettings;
 import dev.summarizer.training.artifacts.ArtifactNames;
 import dev.summarizer.training.artifacts.OptimizerGraph;
+import dev.summarizer.training.artifacts.T5Loss;
 import dev.summarizer.training.artifacts.TrainingGraphs;
+import dev.summarizer.cli.GenerationFlags;
 import dev.summarizer.cli.Command;
 import dev.summarizer.cli.Options;
 import dev.summarizer.cli.ParsedArgs;
@@ -47,6 +49,8 @@ public final class ArtifactsCommand implements Command {
                 .option("adam-beta2", "X", "AdamW beta2", "0.999")
                 .option("adam-epsilon", "X", "AdamW epsilon", "1e-8")
                 .option("seed", "N", "seed of the training model's dropout", "42")
+                .option("device", "cpu|cuda", "the device the models are for: cuda computes the loss from operators the CUDA "
+                        + "provider has kernels for (LogSoftmax, GatherElements) instead of SoftmaxCrossEntropyLoss", "cpu")
                 .flag("overwrite", "replace DIR if it exists")
                 .note("""
                         training_model.onnx: inputs every parameter (Hugging Face names), input_ids, attention_mask,
@@ -75,6 +79,7 @@ public final class ArtifactsCommand implements Command {
                 args.doubleValue("adam-beta2", 0, 0.999999), args.doubleValue("adam-epsilon", 0, 1),
                 args.doubleValue("weight-decay", 0, 1));
         long seed = args.longValue("seed");
+        T5Loss.Form loss = T5Loss.Form.forDevice(GenerationFlags.device(args));
 
         ObjectNode settings = Json.MAPPER.createObjectNode();
         settings.put("dropout", dropout);
@@ -88,9 +93,10 @@ public final class ArtifactsCommand implements Command {
         long start = System.nanoTime();
         try (StagingDirectory staging = StagingDirectory.forTarget(out)) {
             System.err.println("building the training model (forward, loss and gradients)...");
-            OnnxModelWriter.write(TrainingGraphs.training(config, weights.layout(), dropout, seed, smoothing),
+            OnnxModelWriter.write(TrainingGraphs.training(config, weights.layout(), dropout, seed, smoothing, loss),
                     staging.resolve(ArtifactNames.TRAINING_MODEL));
-            OnnxModelWriter.write(TrainingGraphs.eval(config, weights.layout(), smoothing), staging.resolve(ArtifactNames.EVAL_MODEL));
+            OnnxModelWriter.write(TrainingGraphs.eval(config, weights.layout(), smoothing, loss),
+                    staging.resolve(ArtifactNames.EVAL_MODEL));
             OnnxModelWriter.write(OptimizerGraph.adamW(weights.layout(), adamW), staging.resolve(ArtifactNames.OPTIMIZER_MODEL));
             ObjectNode state = Json.MAPPER.createObjectNode();
             state.set("artifact_settings", settings);

@@ -8,11 +8,16 @@ import dev.summarizer.cli.ParsedArgs;
 import dev.summarizer.cli.UsageException;
 import dev.summarizer.generate.SourceSettings;
 import dev.summarizer.training.session.LearningRateSchedule;
+import dev.summarizer.lora.LoraConfig;
+import dev.summarizer.training.train.LoraArguments;
 import dev.summarizer.training.train.Trainer;
 import dev.summarizer.training.train.Strategy;
 import dev.summarizer.training.train.TrainingArguments;
-import java.util.List;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
 import sun.misc.Signal;
 
 /** {@code train}: fine-tunes a model folder on a dataset, with the Hugging Face Trainer's flags and semantics. */
@@ -102,6 +107,13 @@ public final class TrainCommand implements Command {
                 .refuse("optim", "the optimizer is torch's AdamW, built into the optimizer graph")
                 .refuse("push-to-hub", "this tool does not upload; the final model folder loads with from_pretrained as it is")
                 .refuse("do-predict", "use summarizer evaluate --model OUTPUT_DIR/final --data FILE")
+                .flag("use-peft", "train a LoRA adapter (PEFT's LoraConfig, bias none) instead of every parameter")
+                .option("lora-r", "N", "LoRA rank (default: " + LoraArguments.DEFAULT_R + ", or the --lora-adapter's)")
+                .option("lora-alpha", "X", "LoRA alpha: the adapter's output is scaled by alpha / r (default: 16)")
+                .option("lora-dropout", "X", "dropout on the adapter's input (default: 0.05)")
+                .option("lora-target-modules", "LIST", "the linear layers to adapt, comma-separated: q, k, v, o, wi, wi_0, "
+                        + "wi_1, wo, or all-linear (default: q,v)")
+                .option("lora-adapter", "DIR", "start from this PEFT LoRA adapter folder (its rank, alpha and targets)")
                 .note("""
                         Semantics are the Hugging Face Trainer's with torch AdamW: weight decay skips layer norms; the
                         linear schedule's first step uses lr * 0 / warmup; the loss is the mean token cross-entropy of a
@@ -109,17 +121,23 @@ public final class TrainCommand implements Command {
                         With --shuffle false --dropout 0 batches are taken in file order, so a run can be replayed by any
                         other framework step for step. Ctrl-C saves a resumable checkpoint and exits.
 
+                        With --use-peft only a LoRA adapter trains, with PEFT's semantics (lora_A as PEFT initialises
+                        it, lora_B zero); the model's weights stay frozen. Checkpoints hold the adapter and its moments;
+                        OUTPUT_DIR/adapter/ is the adapter as PEFT saves it, OUTPUT_DIR/final the merged model.
+
                         example:
                           summarizer train --model models/t5-small --train data/samsum/train.jsonl \\
                             --validation data/samsum/validation.jsonl --output-dir runs/samsum --learning-rate 3e-4 \\
                             --num-train-epochs 3 --eval-strategy steps --eval-steps 500 --predict-with-generate \\
-                            --save-total-limit 2""");
+                            --save-total-limit 2
+                          summarizer train --model models/flan-t5-base --train data/dialogsum/train.jsonl \\
+                            --output-dir runs/lora --use-peft --lora-r 16 --lora-alpha 32 --learning-rate 1e-3""");
     }
 
     @Override
     public int run(ParsedArgs a) throws Exception {
         TrainingArguments args = parse(a);
-        Trainer trainer = new Trainer(args, System.err);
+        Trainer trainer = new Trainer(args, parseLora(a), System.err);
         // Ctrl-C (and a polite kill) stop after the current micro-batch with a resumable checkpoint; a second
         // Ctrl-C stops at once.
         Signal.handle(new Signal("INT"), signal -> stop(trainer));
@@ -144,6 +162,37 @@ public final class TrainCommand implements Command {
         stopping = true;
         System.err.println("\nstopping: saving a resumable checkpoint after the current micro-batch (Ctrl-C again to quit at once)");
         trainer.requestStop();
+    }
+
+    private static final List<String> LORA_OPTIONS = List.of("lora-r", "lora-alpha", "lora-dropout", "lora-target-modules",
+            "lora-adapter");
+
+    /** The LoRA settings of a parsed command line, or null without {@code --use-peft}. */
+    public static LoraArguments parseLora(ParsedArgs a) {
+        if (!a.flag("use-peft")) {
+            for (String option : LORA_OPTIONS) {
+                if (a.has(option)) {
+                    throw new UsageException("--" + option + " is for LoRA training; add --use-peft");
+                }
+            }
+            return null;
+        }
+        Double alpha = a.doubleValue("lora-alpha", 0, 1e6);
+        if (alpha != null && alpha == 0) {
+            throw new UsageException("--lora-alpha: must be positive, got 0");
+        }
+        List<String> targets = null;
+        if (a.has("lora-target-modules")) {
+            targets = new ArrayList<>(new LinkedHashSet<>(Arrays.stream(a.string("lora-target-modules").split(","))
+                    .map(String::strip).filter(t -> !t.isEmpty()).toList()));
+            String unknown = LoraConfig.unknownTarget(targets);
+            if (unknown != null) {
+                throw new UsageException("--lora-target-modules: unknown module \"" + unknown + "\" (T5's linear layers are "
+                        + String.join(", ", LoraConfig.MODULES) + "; or " + LoraConfig.ALL_LINEAR + " alone)");
+            }
+        }
+        return new LoraArguments(a.intValue("lora-r", 1, 65_536), alpha, a.doubleValue("lora-dropout", 0, 0.99), targets,
+                a.path("lora-adapter"));
     }
 
     /** The arguments of a parsed command line (also used by tests that drive the Trainer directly). */

@@ -18,13 +18,13 @@ import java.util.Map;
  * memory that ONNX Runtime reads and writes in place: each buffer is wrapped once as a tensor and passed to
  * every run, so no step copies parameters, gradients or moments.
  */
-final class TensorBuffers implements AutoCloseable {
+public final class TensorBuffers implements AutoCloseable {
     private final Map<String, FloatBuffer> buffers = new LinkedHashMap<>();
     private final Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
     private final Map<String, long[]> shapes = new LinkedHashMap<>();
 
     /** Zero-filled buffers for {@code specs}. */
-    TensorBuffers(OrtEnvironment env, List<ParameterSpec> specs) throws OrtException {
+    public TensorBuffers(OrtEnvironment env, List<ParameterSpec> specs) throws OrtException {
         for (ParameterSpec spec : specs) {
             FloatBuffer buffer = ByteBuffer.allocateDirect(Math.toIntExact(4 * spec.elementCount()))
                     .order(ByteOrder.nativeOrder()).asFloatBuffer();
@@ -34,16 +34,21 @@ final class TensorBuffers implements AutoCloseable {
         }
     }
 
-    OnnxTensor tensor(String name) {
+    public OnnxTensor tensor(String name) {
         return tensors.get(name);
     }
 
-    Map<String, OnnxTensor> tensors() {
+    public Map<String, OnnxTensor> tensors() {
         return tensors;
     }
 
+    /** The buffer behind one tensor, read and written from position 0 (a duplicate: its position is the caller's). */
+    public FloatBuffer buffer(String name) {
+        return buffers.get(name).duplicate();
+    }
+
     /** Copies values in, by name; every buffer must get one of the right size. */
-    void load(Map<String, FloatTensor> values) {
+    public void load(Map<String, FloatTensor> values) {
         for (var e : buffers.entrySet()) {
             FloatTensor t = values.get(e.getKey());
             if (t == null || t.size() != e.getValue().capacity()) {
@@ -56,7 +61,7 @@ final class TensorBuffers implements AutoCloseable {
     }
 
     /** A copy of every buffer as a tensor, by name. */
-    Map<String, FloatTensor> copy() {
+    public Map<String, FloatTensor> copy() {
         Map<String, FloatTensor> out = new LinkedHashMap<>();
         for (var e : buffers.entrySet()) {
             float[] data = new float[e.getValue().capacity()];
@@ -67,7 +72,7 @@ final class TensorBuffers implements AutoCloseable {
     }
 
     /** The buffers under {@code prefix + name}, for writing safetensors without copying. */
-    Map<String, Safetensors.Buffer> forWriting(String prefix) {
+    public Map<String, Safetensors.Buffer> forWriting(String prefix) {
         Map<String, Safetensors.Buffer> out = new LinkedHashMap<>();
         buffers.forEach((name, buffer) -> out.put(prefix + name, new Safetensors.Buffer(shapes.get(name), buffer)));
         return out;

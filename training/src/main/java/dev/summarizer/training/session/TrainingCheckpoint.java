@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,7 +28,7 @@ import java.util.Map;
  * Written beside its target and renamed into place, so a failure leaves the previous checkpoint intact.
  */
 public record TrainingCheckpoint(Path dir, T5Weights weights, Map<String, FloatTensor> firstMoments,
-        Map<String, FloatTensor> secondMoments, long step, ObjectNode trainerState) {
+        Map<String, FloatTensor> secondMoments, long step, ObjectNode trainerState) implements SavedCheckpoint {
 
     public static final String OPTIMIZER = "optimizer.safetensors";
     public static final String TRAINER_STATE = "trainer_state.json";
@@ -70,34 +71,42 @@ public record TrainingCheckpoint(Path dir, T5Weights weights, Map<String, FloatT
         try (StagingDirectory staging = StagingDirectory.forTarget(dir)) {
             Files.writeString(staging.resolve(ModelFolder.CONFIG), ModelFolder.pretty(config.json()));
             Safetensors.writeBuffers(staging.resolve(ModelFolder.WEIGHTS), params);
-            Map<String, Safetensors.Buffer> moments = new LinkedHashMap<>(first);
-            moments.putAll(second);
-            Safetensors.writeBuffers(staging.resolve(OPTIMIZER), moments);
-            ObjectNode state = trainerState != null ? trainerState.deepCopy() : JSON.createObjectNode();
-            state.put(GLOBAL_STEP, step);
-            Files.writeString(staging.resolve(TRAINER_STATE), ModelFolder.pretty(state));
+            writeOptimizerState(staging.path(), first, second, step, trainerState);
             extras.writeInto(staging.path());
             staging.commit();
         }
     }
 
     /**
-     * Reads a checkpoint, checking it against {@code expected} when given: a checkpoint of another
-     * architecture is reported by the first field or tensor that differs.
+     * Writes what every checkpoint holds beside the trained values into {@code folder}: optimizer.safetensors with
+     * the moments ({@code first} and {@code second} named {@code exp_avg.<name>} and {@code exp_avg_sq.<name>}, see
+     * {@link #momentBuffers}) and trainer_state.json with the step.
      */
-    public static TrainingCheckpoint read(Path dir, T5Config expected) {
-        if (!Files.isDirectory(dir)) {
-            throw new ModelFormatException(dir + ": checkpoint folder not found");
-        }
-        T5Config config = T5Config.read(dir.resolve(ModelFolder.CONFIG));
-        if (expected != null) {
-            checkSameArchitecture(dir, expected, config);
-        }
-        T5Weights weights = T5Weights.read(dir.resolve(ModelFolder.WEIGHTS), config);
+    public static void writeOptimizerState(Path folder, Map<String, Safetensors.Buffer> first,
+            Map<String, Safetensors.Buffer> second, long step, ObjectNode trainerState) throws IOException {
+        Map<String, Safetensors.Buffer> moments = new LinkedHashMap<>(first);
+        moments.putAll(second);
+        Safetensors.writeBuffers(folder.resolve(OPTIMIZER), moments);
+        ObjectNode state = trainerState != null ? trainerState.deepCopy() : JSON.createObjectNode();
+        state.put(GLOBAL_STEP, step);
+        Files.writeString(folder.resolve(TRAINER_STATE), ModelFolder.pretty(state));
+    }
+
+    /** The two moments' buffers under their names in optimizer.safetensors, first moments first. */
+    public static List<Map<String, Safetensors.Buffer>> momentBuffers(TensorBuffers first, TensorBuffers second) {
+        return List.of(first.forWriting(FIRST), second.forWriting(SECOND));
+    }
+
+    /** The moments and step a checkpoint folder holds for {@code specs}, and its trainer state. */
+    public record OptimizerState(Map<String, FloatTensor> firstMoments, Map<String, FloatTensor> secondMoments, long step,
+            ObjectNode trainerState) {}
+
+    /** Reads optimizer.safetensors and trainer_state.json of a checkpoint folder, checking the moments against {@code specs}. */
+    public static OptimizerState readOptimizerState(Path dir, List<ParameterSpec> specs) {
         Map<String, FloatTensor> moments = Safetensors.read(dir.resolve(OPTIMIZER));
         Map<String, FloatTensor> first = new LinkedHashMap<>();
         Map<String, FloatTensor> second = new LinkedHashMap<>();
-        for (ParameterSpec spec : weights.layout().specs()) {
+        for (ParameterSpec spec : specs) {
             first.put(spec.name(), moment(dir, moments, FIRST + spec.name(), spec));
             second.put(spec.name(), moment(dir, moments, SECOND + spec.name(), spec));
         }
@@ -111,7 +120,29 @@ public record TrainingCheckpoint(Path dir, T5Weights weights, Map<String, FloatT
         if (state == null || !state.path(GLOBAL_STEP).canConvertToLong()) {
             throw new ModelFormatException(statePath + ": no " + GLOBAL_STEP);
         }
-        return new TrainingCheckpoint(dir, weights, first, second, state.get(GLOBAL_STEP).asLong(), (ObjectNode) state);
+        return new OptimizerState(first, second, state.get(GLOBAL_STEP).asLong(), (ObjectNode) state);
+    }
+
+    /**
+     * Reads a checkpoint, checking it against {@code expected} when given: a checkpoint of another
+     * architecture is reported by the first field or tensor that differs.
+     */
+    public static TrainingCheckpoint read(Path dir, T5Config expected) {
+        if (!Files.isDirectory(dir)) {
+            throw new ModelFormatException(dir + ": checkpoint folder not found");
+        }
+        if (!Files.exists(dir.resolve(ModelFolder.CONFIG)) && dev.summarizer.lora.AdapterFiles.isAdapterFolder(dir)) {
+            throw new ModelFormatException(dir + ": a LoRA checkpoint (an adapter and its moments, not the model's "
+                    + "weights); resume it as a LoRA run");
+        }
+        T5Config config = T5Config.read(dir.resolve(ModelFolder.CONFIG));
+        if (expected != null) {
+            checkSameArchitecture(dir, expected, config);
+        }
+        T5Weights weights = T5Weights.read(dir.resolve(ModelFolder.WEIGHTS), config);
+        OptimizerState optimizer = readOptimizerState(dir, weights.layout().specs());
+        return new TrainingCheckpoint(dir, weights, optimizer.firstMoments(), optimizer.secondMoments(), optimizer.step(),
+                optimizer.trainerState());
     }
 
     private static FloatTensor moment(Path dir, Map<String, FloatTensor> moments, String name, ParameterSpec spec) {

@@ -6,7 +6,6 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.summarizer.training.artifacts.ArtifactNames;
 import dev.summarizer.training.artifacts.OptimizerGraph;
-import dev.summarizer.training.artifacts.TrainingGraphs;
 import dev.summarizer.export.OnnxExport;
 import dev.summarizer.model.FloatTensor;
 import dev.summarizer.model.ModelFolder;
@@ -20,7 +19,9 @@ import dev.summarizer.onnx.Graph;
 import dev.summarizer.onnx.OnnxModelWriter;
 import dev.summarizer.onnx.Value;
 import dev.summarizer.runtime.Device;
+import dev.summarizer.runtime.NativeResources;
 import dev.summarizer.runtime.Sessions;
+import dev.summarizer.training.artifacts.T5Loss;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.FloatBuffer;
@@ -35,8 +36,9 @@ import java.util.Set;
 /**
  * Drives the training artifacts with ONNX Runtime: {@link #trainStep} runs the training model on a micro-batch
  * and adds its gradients up, {@link #optimizerStep} clips them and applies AdamW, {@link #evalStep} runs the eval
- * model. Parameters, gradients and moments live in native buffers that every run reads and writes in place
- * (pinned outputs), so a step copies none of them.
+ * model. What is trained is a {@link Trainable}: every parameter of the model, or LoRA adapters beside frozen
+ * weights that the graphs hold as initializers. The trained tensors, their gradients and moments live in native
+ * buffers that every run reads and writes in place (pinned outputs), so a step copies none of them.
  *
  * <p>Dropout masks come from the training model's seeded Dropout nodes, which draw a new mask every run. The
  * stream restarts, from a seed derived from the run's seed and the step, whenever {@link #restartDropout} is
@@ -45,8 +47,8 @@ import java.util.Set;
  */
 public final class TrainingSession implements AutoCloseable {
     private final OrtEnvironment env = Sessions.environment();
-    private final T5Config config;
-    private final T5ParameterLayout layout;
+    private final Trainable trainable;
+    private final List<ParameterSpec> specs;
     private final TrainingSettings settings;
     private final Device device;
     private final int threads;
@@ -57,40 +59,36 @@ public final class TrainingSession implements AutoCloseable {
     private final TensorBuffers secondMoments;
     private TensorBuffers microBatchGrads;
     private OrtSession training;
-    private final OrtSession eval;
+    /** Opened at the first evaluation: a LoRA eval session holds its own copy of the frozen weights. */
+    private OrtSession eval;
     private final OrtSession optimizer;
     private OrtSession accumulate;
     private int microBatches;
     private long step;
 
-    /** A session whose graphs are built here from the configuration (and can restart their dropout). */
-    private TrainingSession(T5Config config, T5ParameterLayout layout, TrainingSettings settings, Device device, int threads)
+    /**
+     * A session over {@code trainable}, whose graphs are built here (and can restart their dropout), or, with
+     * {@code artifacts} non-null, read from an artifacts folder. Takes ownership of {@code trainable}.
+     */
+    private TrainingSession(Trainable trainable, TrainingSettings settings, Device device, int threads, Path artifacts)
             throws OrtException {
-        this(config, layout, settings, device, threads, null);
-    }
-
-    /** {@code artifacts} non-null: the three models are read from an artifacts folder instead. */
-    private TrainingSession(T5Config config, T5ParameterLayout layout, TrainingSettings settings, Device device, int threads,
-            Path artifacts) throws OrtException {
-        this.config = config;
-        this.layout = layout;
+        this.trainable = trainable;
+        this.specs = trainable.trained();
         this.settings = settings;
         this.device = device;
         this.threads = threads;
         this.artifacts = artifacts;
-        List<ParameterSpec> specs = layout.specs();
-        this.params = new TensorBuffers(env, specs);
-        this.grads = new TensorBuffers(env, specs);
-        this.firstMoments = new TensorBuffers(env, specs);
-        this.secondMoments = new TensorBuffers(env, specs);
-        if (artifacts == null) {
-            this.eval = open(TrainingGraphs.eval(config, layout, settings.labelSmoothing()));
-            this.optimizer = open(OptimizerGraph.adamW(layout, settings.adamW()));
-        } else {
-            this.eval = openFile(ArtifactNames.EVAL_MODEL);
-            this.optimizer = openFile(ArtifactNames.OPTIMIZER_MODEL);
+        try (NativeResources opened = new NativeResources()) {
+            opened.add(trainable);
+            this.params = opened.add(new TensorBuffers(env, specs));
+            this.grads = opened.add(new TensorBuffers(env, specs));
+            this.firstMoments = opened.add(new TensorBuffers(env, specs));
+            this.secondMoments = opened.add(new TensorBuffers(env, specs));
+            this.optimizer = opened.add(artifacts == null ? open(SessionModel.of(OptimizerGraph.adamW(specs, settings.adamW())))
+                    : openFile(ArtifactNames.OPTIMIZER_MODEL));
+            this.training = opened.add(openTraining());
+            opened.handOver();
         }
-        this.training = openTraining();
     }
 
     /**
@@ -108,11 +106,9 @@ public final class TrainingSession implements AutoCloseable {
                         saved.path("weight_decay").asDouble(0)),
                 maxGradNorm);
         T5Weights weights = checkpoint.weights();
-        TrainingSession session = new TrainingSession(weights.config(), weights.layout(), settings, device, threads, artifacts);
-        session.params.load(weights.tensors());
-        session.firstMoments.load(checkpoint.firstMoments());
-        session.secondMoments.load(checkpoint.secondMoments());
-        session.step = checkpoint.step();
+        TrainingSession session = new TrainingSession(new AllParameters(weights.config(), weights.layout()), settings, device,
+                threads, artifacts);
+        session.restore(weights.tensors(), checkpoint.firstMoments(), checkpoint.secondMoments(), checkpoint.step());
         return session;
     }
 
@@ -127,26 +123,57 @@ public final class TrainingSession implements AutoCloseable {
     /** A session starting from {@code weights} with zero moments at step 0. */
     public static TrainingSession create(T5Weights weights, TrainingSettings settings, Device device, int threads)
             throws OrtException {
-        TrainingSession session = new TrainingSession(weights.config(), weights.layout(), settings, device, threads);
-        session.params.load(weights.tensors());
-        return session;
+        return start(new AllParameters(weights.config(), weights.layout()), weights.tensors(), settings, device, threads);
     }
 
     /** A session continuing from a checkpoint: its parameters, moments and step. */
     public static TrainingSession resume(TrainingCheckpoint checkpoint, TrainingSettings settings, Device device,
             int threads) throws OrtException {
         T5Weights weights = checkpoint.weights();
-        TrainingSession session = new TrainingSession(weights.config(), weights.layout(), settings, device, threads);
-        session.params.load(weights.tensors());
-        session.firstMoments.load(checkpoint.firstMoments());
-        session.secondMoments.load(checkpoint.secondMoments());
-        session.step = checkpoint.step();
+        return resume(new AllParameters(weights.config(), weights.layout()), weights.tensors(), checkpoint.firstMoments(),
+                checkpoint.secondMoments(), checkpoint.step(), settings, device, threads);
+    }
+
+    /**
+     * A session training {@code trainable} from {@code values} (every trained tensor by name) with zero moments at
+     * step 0. Takes ownership of {@code trainable}.
+     */
+    public static TrainingSession start(Trainable trainable, Map<String, FloatTensor> values, TrainingSettings settings,
+            Device device, int threads) throws OrtException {
+        TrainingSession session = new TrainingSession(trainable, settings, device, threads, null);
+        session.restore(values, null, null, 0);
+        return session;
+    }
+
+    /** A session training {@code trainable} that continues from saved values, moments and step. */
+    public static TrainingSession resume(Trainable trainable, Map<String, FloatTensor> values, Map<String, FloatTensor> first,
+            Map<String, FloatTensor> second, long step, TrainingSettings settings, Device device, int threads)
+            throws OrtException {
+        TrainingSession session = new TrainingSession(trainable, settings, device, threads, null);
+        session.restore(values, first, second, step);
         session.restartDropout();
         return session;
     }
 
-    private OrtSession open(Graph graph) throws OrtException {
-        return Sessions.openForTraining(OnnxModelWriter.toModel(graph).toByteArray(), device, threads);
+    private void restore(Map<String, FloatTensor> values, Map<String, FloatTensor> first, Map<String, FloatTensor> second,
+            long step) throws OrtException {
+        try {
+            params.load(values);
+            if (first != null) {
+                firstMoments.load(first);
+                secondMoments.load(second);
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        this.step = step;
+    }
+
+    private OrtSession open(SessionModel model) throws OrtException {
+        try (model) {
+            return Sessions.openForTraining(model.model(), model.initializers(), model.fallback(), device, threads);
+        }
     }
 
     private OrtSession openTraining() throws OrtException {
@@ -154,7 +181,7 @@ public final class TrainingSession implements AutoCloseable {
             return openFile(ArtifactNames.TRAINING_MODEL);
         }
         long seed = settings.seed() * 1_000_003L + step;
-        return open(TrainingGraphs.training(config, layout, settings.dropout(), seed, settings.labelSmoothing()));
+        return open(trainable.trainingModel(settings, seed, T5Loss.Form.forDevice(device)));
     }
 
     /**
@@ -162,10 +189,11 @@ public final class TrainingSession implements AutoCloseable {
      * without dropout.
      */
     public void restartDropout() throws OrtException {
-        if (settings.dropout() == 0 || artifacts != null) {
+        if (!trainable.hasDropout(settings) || artifacts != null) {
             return;
         }
         training.close();
+        training = null;
         training = openTraining();
     }
 
@@ -178,11 +206,11 @@ public final class TrainingSession implements AutoCloseable {
     public double trainStep(Batch batch) throws OrtException {
         boolean first = microBatches == 0;
         if (!first && microBatchGrads == null) {
-            microBatchGrads = new TensorBuffers(env, layout.specs());
+            microBatchGrads = new TensorBuffers(env, specs);
         }
         TensorBuffers target = first ? grads : microBatchGrads;
         Map<String, OnnxTensor> pinned = new HashMap<>();
-        for (ParameterSpec spec : layout.specs()) {
+        for (ParameterSpec spec : specs) {
             pinned.put(ArtifactNames.gradient(spec.name()), target.tensor(spec.name()));
         }
         double loss;
@@ -202,6 +230,10 @@ public final class TrainingSession implements AutoCloseable {
 
     /** The eval model's loss on a batch (no dropout, no gradients). */
     public double evalStep(Batch batch) throws OrtException {
+        if (eval == null) {
+            eval = artifacts == null ? open(trainable.evalModel(settings, T5Loss.Form.forDevice(device)))
+                    : openFile(ArtifactNames.EVAL_MODEL);
+        }
         try (BatchTensors inputs = new BatchTensors(batch);
                 OrtSession.Result result = eval.run(inputs.with(params.tensors()))) {
             return scalar(result, ArtifactNames.LOSS);
@@ -238,7 +270,7 @@ public final class TrainingSession implements AutoCloseable {
             inputs.put(ArtifactNames.STEP, stepTensor);
             inputs.put(ArtifactNames.GRAD_SCALE, scale);
             inputs.put(ArtifactNames.MAX_GRAD_NORM, maxNorm);
-            for (ParameterSpec spec : layout.specs()) {
+            for (ParameterSpec spec : specs) {
                 String name = spec.name();
                 inputs.put(name, params.tensor(name));
                 inputs.put(ArtifactNames.gradient(name), grads.tensor(name));
@@ -261,11 +293,11 @@ public final class TrainingSession implements AutoCloseable {
     /** gradients += micro-batch gradients, in place, by a small graph of Adds. */
     private void addMicroBatchGradients() throws OrtException {
         if (accumulate == null) {
-            accumulate = Sessions.open(OnnxModelWriter.toModel(accumulationGraph(layout)).toByteArray(), Device.CPU, threads);
+            accumulate = Sessions.open(OnnxModelWriter.toModel(accumulationGraph(specs)).toByteArray(), Device.CPU, threads);
         }
         Map<String, OnnxTensor> inputs = new HashMap<>();
         Map<String, OnnxTensor> pinned = new HashMap<>();
-        for (ParameterSpec spec : layout.specs()) {
+        for (ParameterSpec spec : specs) {
             inputs.put("sum." + spec.name(), grads.tensor(spec.name()));
             inputs.put("part." + spec.name(), microBatchGrads.tensor(spec.name()));
             pinned.put("new." + spec.name(), grads.tensor(spec.name()));
@@ -273,10 +305,10 @@ public final class TrainingSession implements AutoCloseable {
         accumulate.run(inputs, Set.of(), pinned).close();
     }
 
-    /** The gradient-accumulation graph: {@code new.<p> = sum.<p> + part.<p>} for every parameter. */
-    public static Graph accumulationGraph(T5ParameterLayout layout) {
+    /** The gradient-accumulation graph: {@code new.<p> = sum.<p> + part.<p>} for every trained tensor. */
+    public static Graph accumulationGraph(List<ParameterSpec> specs) {
         Graph g = new Graph("accumulate");
-        for (ParameterSpec spec : layout.specs()) {
+        for (ParameterSpec spec : specs) {
             Dim[] dims = new Dim[spec.shape().length];
             for (int i = 0; i < dims.length; i++) {
                 dims[i] = Dim.of(spec.shape()[i]);
@@ -310,43 +342,61 @@ public final class TrainingSession implements AutoCloseable {
     }
 
     public T5Config config() {
-        return config;
+        return trainable.config();
     }
 
     public TrainingSettings settings() {
         return settings;
     }
 
-    /** A copy of the current parameters. */
+    /** A copy of the model's current parameters (for LoRA, the base with the adapter merged in). */
     public T5Weights weights() {
-        return new T5Weights(config, params.copy());
+        return trainable.weights(params);
     }
 
-    /** A copy of the gradients added up since the last optimizer step. */
+    /** A copy of the trained tensors' current values, by name. */
+    public Map<String, FloatTensor> trainedValues() {
+        return params.copy();
+    }
+
+    /** A copy of the gradients added up since the last optimizer step, by trained tensor. */
     public Map<String, FloatTensor> gradients() {
         return grads.copy();
     }
 
-    /** Writes the parameters, moments and step (plus {@code trainerState}) as a checkpoint folder, atomically. */
+    /** Writes the trained values, moments and step (plus {@code trainerState}) as a checkpoint folder, atomically. */
     public void saveCheckpoint(Path dir, ObjectNode trainerState) throws IOException {
         saveCheckpoint(dir, trainerState, staging -> {});
     }
 
     /** {@link #saveCheckpoint(Path, ObjectNode)}, with {@code extras} writing more files into the folder first. */
     public void saveCheckpoint(Path dir, ObjectNode trainerState, TrainingCheckpoint.Extras extras) throws IOException {
-        TrainingCheckpoint.write(dir, config, params, firstMoments, secondMoments, step, trainerState, extras);
+        trainable.writeCheckpoint(dir, params, firstMoments, secondMoments, step, trainerState, extras);
     }
 
+    /** What this session trains. */
+    public Trainable trainable() {
+        return trainable;
+    }
+
+    /** The layout of the model being fine-tuned. */
     public T5ParameterLayout layout() {
-        return layout;
+        return trainable.layout();
     }
 
     /**
-     * The parameter tensors themselves, by name, over the buffers every optimizer step updates in place: valid until
-     * the session closes, for graphs that read the current weights at each run (the evaluation decoders).
+     * The model's parameter tensors, by name, valid until the session closes, for graphs that read the current
+     * weights at each run (the evaluation decoders). For full fine-tuning they are the buffers every optimizer step
+     * updates in place; for LoRA, the frozen weights and merged copies of the adapted ones, current after
+     * {@link #refreshLiveParameters}.
      */
     public Map<String, OnnxTensor> liveParameters() {
-        return java.util.Collections.unmodifiableMap(params.tensors());
+        return trainable.liveParameters(params);
+    }
+
+    /** Brings {@link #liveParameters} up to the current values (a no-op for full fine-tuning). */
+    public void refreshLiveParameters() {
+        trainable.refreshLiveParameters(params);
     }
 
     /**
@@ -359,19 +409,8 @@ public final class TrainingSession implements AutoCloseable {
 
     @Override
     public void close() throws OrtException {
-        training.close();
-        eval.close();
-        optimizer.close();
-        if (accumulate != null) {
-            accumulate.close();
-        }
-        params.close();
-        grads.close();
-        firstMoments.close();
-        secondMoments.close();
-        if (microBatchGrads != null) {
-            microBatchGrads.close();
-        }
+        NativeResources.closeAll(training, eval, optimizer, accumulate, params, grads, firstMoments, secondMoments,
+                microBatchGrads, trainable);
     }
 
     /** A batch's three int64 tensors, alongside the parameters. */

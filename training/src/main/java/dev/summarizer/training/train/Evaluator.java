@@ -92,6 +92,7 @@ final class Evaluator implements AutoCloseable {
     }
 
     private Map<String, Double> rouge() throws OrtException {
+        session.refreshLiveParameters();
         summarizer.model().refreshWeights();
         List<String> predictions = new ArrayList<>();
         List<List<String>> references = new ArrayList<>();

@@ -10,7 +10,6 @@ import dev.summarizer.generate.SourceSettings;
 import dev.summarizer.model.ModelFolder;
 import dev.summarizer.model.StagingDirectory;
 import dev.summarizer.model.T5Config;
-import dev.summarizer.model.T5Weights;
 import dev.summarizer.model.TokenizerFiles;
 import dev.summarizer.training.data.ColumnRequest;
 import dev.summarizer.training.report.TensorBoardEvents;
@@ -18,7 +17,7 @@ import dev.summarizer.training.data.Dataset;
 import dev.summarizer.training.data.SummarizationExample;
 import dev.summarizer.training.session.LearningRateSchedule;
 import dev.summarizer.training.session.NonFiniteLossException;
-import dev.summarizer.training.session.TrainingCheckpoint;
+import dev.summarizer.training.session.SavedCheckpoint;
 import dev.summarizer.training.session.TrainingSession;
 import dev.summarizer.training.session.TrainingSettings;
 import java.io.IOException;
@@ -45,13 +44,20 @@ public final class Trainer {
     public static final String FINAL = "final";
 
     private final TrainingArguments args;
+    private final FineTuning fineTuning;
     private final PrintStream out;
     private volatile boolean stopRequested;
     /** Wraps the checkpoint writer; tests use it to make a save fail as a full disk does. */
     java.util.function.UnaryOperator<CheckpointManager.Writer> checkpointWriter = writer -> writer;
 
     public Trainer(TrainingArguments args, PrintStream out) {
+        this(args, null, out);
+    }
+
+    /** A run that trains a LoRA adapter ({@code lora} non-null) instead of every parameter. */
+    public Trainer(TrainingArguments args, LoraArguments lora, PrintStream out) {
         this.args = args;
+        this.fineTuning = lora == null ? new FullFineTuning(args.device(), args.threads()) : new LoraFineTuning(lora, args);
         this.out = out;
     }
 
@@ -67,14 +73,13 @@ public final class Trainer {
         ModelFolder source = ModelFolder.open(args.model());
         Path output = args.outputDir();
         prepareOutputDir(output);
-        TrainingCheckpoint resumeFrom = args.checkpointing().resumeFromCheckpoint() == null ? null : resolveCheckpoint(output);
+        SavedCheckpoint resumeFrom = args.checkpointing().resumeFromCheckpoint() == null ? null : resolveCheckpoint(output);
 
         T5Config config = source.readConfig();
         if (args.dropout() != null) {
             config = config.withDropoutRate(args.dropout());
         }
         config = withSource(config, args.data().source());
-        T5Weights initial = resumeFrom != null ? null : source.readWeights(config);
 
         TrainingArguments.Data data = args.data();
         Dataset train = readDataset(data.train(), "training");
@@ -89,10 +94,10 @@ public final class Trainer {
                 evalData = new Evaluator.Data(examples, report("validation", preprocessor.tokenize(examples)));
             }
         }
-        return loop(source, config, initial, resumeFrom, trainData, evalData);
+        return loop(source, config, resumeFrom, trainData, evalData);
     }
 
-    private Result loop(ModelFolder source, T5Config config, T5Weights initial, TrainingCheckpoint resumeFrom,
+    private Result loop(ModelFolder source, T5Config config, SavedCheckpoint resumeFrom,
             List<TokenizedExample> trainData, Evaluator.Data evalData) throws IOException, OrtException {
         Path output = args.outputDir();
         TrainingArguments.Data data = args.data();
@@ -112,9 +117,7 @@ public final class Trainer {
 
         TrainerState state = resumeFrom != null ? TrainerState.fromJson(resumeFrom.trainerState()) : new TrainerState();
         describeRun(state, maxSteps);
-        try (TrainingSession session = resumeFrom != null
-                        ? TrainingSession.resume(resumeFrom, settings, args.device(), args.threads())
-                        : TrainingSession.create(initial, settings, args.device(), args.threads());
+        try (TrainingSession session = fineTuning.open(source, config, resumeFrom, settings);
                 MetricsLog metrics = resumeFrom != null
                         ? MetricsLog.resume(output.resolve(METRICS), resumeFrom.step())
                         : MetricsLog.create(output.resolve(METRICS));
@@ -304,10 +307,9 @@ public final class Trainer {
         if (args.checkpointing().loadBestModelAtEnd() && checkpoints.best() != null) {
             out.printf("loading the best checkpoint, %s (%s %.4f)%n", checkpoints.best(),
                     args.evaluation().metricForBestModel(), state.bestMetric);
-            OnnxExport.exportFolder(TrainingCheckpoint.read(checkpoints.best(), config).weights(), source, finalModel,
-                    args.checkpointing().maxShardBytes(), line -> {});
+            fineTuning.writeResults(checkpoints.best(), source, config, args.outputDir(), args.checkpointing().maxShardBytes());
         } else {
-            session.exportModel(finalModel, source, args.checkpointing().maxShardBytes());
+            fineTuning.writeResults(session, source, args.outputDir(), args.checkpointing().maxShardBytes());
         }
         out.printf("wrote the final model to %s%n", finalModel);
         return finalModel;
@@ -337,7 +339,7 @@ public final class Trainer {
     }
 
     /** {@code --resume-from-checkpoint DIR}, or {@code latest} for the run's newest checkpoint. */
-    private TrainingCheckpoint resolveCheckpoint(Path output) throws IOException {
+    private SavedCheckpoint resolveCheckpoint(Path output) throws IOException {
         Path dir = args.checkpointing().resumeFromCheckpoint();
         if (dir.toString().equals("latest")) {
             List<Path> all = CheckpointManager.list(output);
@@ -346,7 +348,7 @@ public final class Trainer {
             }
             dir = all.get(all.size() - 1);
         }
-        return TrainingCheckpoint.read(dir, ModelFolder.open(args.model()).readConfig());
+        return fineTuning.readCheckpoint(dir, ModelFolder.open(args.model()));
     }
 
     private Dataset readDataset(Path file, String role) {

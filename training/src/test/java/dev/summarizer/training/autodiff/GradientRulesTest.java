@@ -130,6 +130,29 @@ class GradientRulesTest {
         }
     }
 
+    /** The loss CUDA sessions build from LogSoftmax, GatherElements and a masked mean (no new rule, a new composition). */
+    @Test
+    void decomposedCrossEntropyWithIgnoredLabelsAndSmoothing() throws Exception {
+        for (double smoothing : new double[] {0, 0.1}) {
+            GradientCheck.float64().range(-3, 3).input("logits", 2, 3, 5).check((g, in) -> {
+                Value labels = g.constant(new Constant(DType.INT64, new long[] {2, 3}, new long[] {4, 0, -100, 2, -100, 4}));
+                return T5Loss.crossEntropy(g, in.get(0), labels, smoothing, T5Loss.Form.DECOMPOSED);
+            }, TIGHT);
+        }
+    }
+
+    /** A LoRA-adapted linear layer, x W^T + (x A^T B^T) * s, with respect to x and both factors (W frozen). */
+    @Test
+    void loraLinearLayer() throws Exception {
+        GradientCheck.float64().input("x", 2, 3, 4).input("a", 2, 4).input("b", 5, 2).check((g, in) -> {
+            Value w = g.constant(new Constant(DType.DOUBLE, new long[] {5, 4}, new double[] {
+                0.3, -0.1, 0.2, 0.5, -0.4, 0.1, 0.0, 0.2, 0.7, -0.3, 0.1, 0.1, -0.2, 0.4, 0.6, -0.5, 0.2, 0.2, -0.1, 0.3}));
+            Value x = in.get(0);
+            Value low = g.matMul(g.matMul(x, g.transpose(in.get(1), 1, 0)), g.transpose(in.get(2), 1, 0));
+            return g.add(g.matMul(x, g.transpose(w, 1, 0)), g.mul(low, g.scalarLike(low, 2.0)));
+        }, TIGHT);
+    }
+
     @Test
     void crossEntropyIsTheMeanNegativeLogLikelihoodOfCountedTokens() throws Exception {
         // logits [1, 2, 3] with labels [2, -100]: only the first token counts.

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.summarizer.export.OnnxExport;
+import dev.summarizer.lora.AdapterFiles;
+import dev.summarizer.lora.LoraAdapter;
+import dev.summarizer.lora.LoraMerge;
+import dev.summarizer.training.lora.LoraParameters;
 import dev.summarizer.export.OptimumLayout;
 import dev.summarizer.generate.Logits;
 import dev.summarizer.generate.OnnxSeq2SeqModel;
@@ -58,6 +62,42 @@ class LiveParametersModelTest {
                 assertClose(firstSteps(exported, batch), after);
             }
             assertTrue(maxDifference(before, after) > 1e-3, "three steps at 1e-2 move the logits");
+        }
+    }
+
+    /** A LoRA run's live parameters: the frozen weights, and the adapted ones merged, brought up to date on refresh. */
+    @Test
+    void refreshedDecodersSeeTheMergedAdapter() throws Exception {
+        T5Weights base = ModelFolder.open(Fixtures.referenceModel("relu-tied")).readWeights();
+        LoraAdapter adapter = AdapterFiles.read(Fixtures.fixture("lora").resolve("relu-tied/initial_adapter"), base.layout());
+        TrainingSettings settings = new TrainingSettings(0, 5, 0, new AdamWSettings(0.9, 0.999, 1e-8, 0.01), 1.0);
+        Batch batch = TrainingParityTest.batch(FIXTURE.get("batches").get(0));
+        try (TrainingSession session = TrainingSession.start(LoraParameters.over(() -> base, adapter.config(), adapter.modules(), "base"),
+                adapter.tensors(), settings, Device.CPU, 1);
+                OnnxSeq2SeqModel live = OnnxSeq2SeqModel.overLiveParameters(session.config(), session.layout(),
+                        session.liveParameters(), Device.CPU, 1)) {
+            session.refreshLiveParameters();
+            live.refreshWeights();
+            float[][] before = firstSteps(live, batch);
+            try (OnnxSeq2SeqModel exported = exported(LoraMerge.merged(base, adapter), "before")) {
+                assertClose(firstSteps(exported, batch), before);
+            }
+            for (int k = 0; k < 3; k++) {
+                session.trainStep(batch);
+                session.optimizerStep(1e-2);
+            }
+            session.refreshLiveParameters();
+            live.refreshWeights();
+            float[][] after = firstSteps(live, batch);
+            try (OnnxSeq2SeqModel exported = exported(session.weights(), "after")) {
+                assertClose(firstSteps(exported, batch), after);
+            }
+            assertTrue(maxDifference(before, after) > 1e-3, "three steps at 1e-2 move the logits");
+            // The eval model of the adapter computes what the full eval model computes on the merged weights.
+            double loraLoss = session.evalStep(batch);
+            try (TrainingSession merged = TrainingSession.create(session.weights(), settings, Device.CPU, 1)) {
+                assertEquals(merged.evalStep(batch), loraLoss, 1e-5 * loraLoss);
+            }
         }
     }
 
