@@ -41,6 +41,16 @@ case "$status" in
   3) echo "test.sh: round trip skipped: no Python with transformers and tensorboard (see scripts/reference/README.md)" ;;
   *) echo "test.sh: round trip through transformers FAILED" >&2; exit 1 ;;
 esac
+# The Hugging Face Inference API on our server, through huggingface_hub's own InferenceClient, where it is installed.
+echo "test.sh: huggingface_hub's InferenceClient against the server (scripts/interop/inference_client.sh)"
+status=0
+"$ROOT/scripts/interop/inference_client.sh" >"$ROOT/target/inference_client.log" 2>&1 || status=$?
+tail -n 5 "$ROOT/target/inference_client.log"
+case "$status" in
+  0) ;;
+  3) echo "test.sh: InferenceClient check skipped: no Python with huggingface_hub (see scripts/reference/README.md)" ;;
+  *) echo "test.sh: InferenceClient check FAILED" >&2; exit 1 ;;
+esac
 # Interop: Spark NLP's T5Transformer must read our exported folder and pick the same greedy ids. It runs when Spark
 # NLP's jars are in the local Maven repository (SUMMARIZER_SPARKNLP=1 fetches them, ~500 MB; =0 skips the check).
 if [ "${SUMMARIZER_SPARKNLP:-}" = 0 ]; then

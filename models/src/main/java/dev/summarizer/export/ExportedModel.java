@@ -28,6 +28,7 @@ public final class ExportedModel {
 
     /** The folder to open: {@code model} itself, or its cached copy; exported first when needed. */
     public static ModelFolder ensure(ModelFolder model, Consumer<String> say) throws IOException {
+        model.readConfig(); // a broken config.json is one line before any export starts
         String stale = staleness(model.dir(), sourceFiles(model));
         if (stale == null) {
             return model;

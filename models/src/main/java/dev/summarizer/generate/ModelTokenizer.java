@@ -151,6 +151,12 @@ public final class ModelTokenizer implements AutoCloseable {
         return cleanUp(untruncated.decode(ids, true));
     }
 
+    /** Text of {@code ids} without special tokens, with or without the clean-up whatever the tokenizer's setting. */
+    public String decode(long[] ids, boolean cleanUpSpaces) {
+        String text = untruncated.decode(ids, true);
+        return cleanUpSpaces ? cleanUpAlways(text) : text;
+    }
+
     /** Text of {@code ids} with special tokens, e.g. {@code </s>}. */
     public String decodeWithSpecialTokens(long[] ids) {
         return cleanUp(untruncated.decode(ids, false));
@@ -158,9 +164,10 @@ public final class ModelTokenizer implements AutoCloseable {
 
     /** transformers' clean_up_tokenization: no space before punctuation and English contractions. */
     private String cleanUp(String text) {
-        if (!cleanUpSpaces) {
-            return text;
-        }
+        return cleanUpSpaces ? cleanUpAlways(text) : text;
+    }
+
+    private static String cleanUpAlways(String text) {
         return text.replace(" .", ".").replace(" ?", "?").replace(" !", "!").replace(" ,", ",")
                 .replace(" ' ", "'").replace(" n't", "n't").replace(" 'm", "'m").replace(" 's", "'s")
                 .replace(" 've", "'ve").replace(" 're", "'re");

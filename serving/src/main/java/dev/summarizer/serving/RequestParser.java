@@ -83,7 +83,7 @@ final class RequestParser {
                 integer(root, "max_source_length", 2, config.maxInputTokens())));
     }
 
-    private static String text(JsonNode node, String field) {
+    static String text(JsonNode node, String field) {
         if (!node.isTextual()) {
             throw ApiException.badRequest("invalid_type", field + " must be a string", field);
         }
@@ -96,7 +96,11 @@ final class RequestParser {
     }
 
     private static Integer integer(JsonNode root, String field, int min, int max) {
-        JsonNode node = root.get(field);
+        return integerValue(root.get(field), field, min, max);
+    }
+
+    /** {@code node} as an integer in [min, max]; null when absent. Errors name {@code field}. */
+    static Integer integerValue(JsonNode node, String field, int min, int max) {
         if (node == null || node.isNull()) {
             return null;
         }
@@ -112,7 +116,10 @@ final class RequestParser {
     }
 
     private static Double number(JsonNode root, String field, double min, double max) {
-        JsonNode node = root.get(field);
+        return numberValue(root.get(field), field, min, max);
+    }
+
+    static Double numberValue(JsonNode node, String field, double min, double max) {
         if (node == null || node.isNull()) {
             return null;
         }
@@ -128,7 +135,10 @@ final class RequestParser {
     }
 
     private static EarlyStopping earlyStopping(JsonNode root) {
-        JsonNode node = root.get("early_stopping");
+        return earlyStoppingValue(root.get("early_stopping"), "early_stopping");
+    }
+
+    static EarlyStopping earlyStoppingValue(JsonNode node, String field) {
         if (node == null || node.isNull()) {
             return null;
         }
@@ -138,23 +148,26 @@ final class RequestParser {
         if (node.isTextual() && node.asText().equals("never")) {
             return EarlyStopping.NEVER;
         }
-        throw ApiException.badRequest("invalid_type", "early_stopping must be true, false or \"never\"", "early_stopping");
+        throw ApiException.badRequest("invalid_type", field + " must be true, false or \"never\"", field);
     }
 
     private static String prefix(JsonNode root) {
-        JsonNode node = root.get("prefix");
+        return prefixValue(root.get("prefix"), "prefix");
+    }
+
+    static String prefixValue(JsonNode node, String field) {
         if (node == null || node.isNull()) {
             return null;
         }
         if (!node.isTextual()) {
-            throw ApiException.badRequest("invalid_type", "prefix must be a string", "prefix");
+            throw ApiException.badRequest("invalid_type", field + " must be a string", field);
         }
         if (node.asText().length() > MAX_PREFIX_CHARS) {
-            throw ApiException.badRequest("out_of_range", "prefix must be at most " + MAX_PREFIX_CHARS + " characters", "prefix");
+            throw ApiException.badRequest("out_of_range", field + " must be at most " + MAX_PREFIX_CHARS + " characters", field);
         }
-        String problem = TextValidation.characterProblem(node.asText(), "prefix");
+        String problem = TextValidation.characterProblem(node.asText(), field);
         if (problem != null) {
-            throw ApiException.badRequest("invalid_text", problem, "prefix");
+            throw ApiException.badRequest("invalid_text", problem, field);
         }
         return node.asText();
     }

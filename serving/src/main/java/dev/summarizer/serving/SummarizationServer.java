@@ -51,6 +51,7 @@ public final class SummarizationServer implements AutoCloseable {
     private final Summarizer summarizer;
     private final GenerationSettings defaults;
     private final RequestParser parser;
+    private final InferenceApiParser inferenceParser;
     private final CorsPolicy cors;
     private final ServerMetrics metrics = new ServerMetrics();
     private final Scheduler scheduler;
@@ -64,6 +65,7 @@ public final class SummarizationServer implements AutoCloseable {
         this.defaults = model.withSource(model.source().withMaxSourceLength(
                 Math.min(model.source().maxSourceLength(), config.maxInputTokens())));
         this.parser = new RequestParser(config);
+        this.inferenceParser = new InferenceApiParser(config);
         this.cors = new CorsPolicy(config.corsOrigins());
         this.scheduler = continuous != null
                 ? new ContinuousScheduler(summarizer, continuous, config.queueCapacity(), metrics)
@@ -84,20 +86,24 @@ public final class SummarizationServer implements AutoCloseable {
             });
             var routes = javalin.routes;
             routes.before(ctx -> ctx.attribute(REQUEST_START, System.nanoTime()));
-            routes.before("/v1/*", ctx -> {
-                cors.apply(ctx);
-                if (ctx.method() != HandlerType.OPTIONS) {
-                    authenticate(ctx);
-                    requireJson(ctx);
+            routes.before("/v1/*", this::guardApi);
+            // The Inference API's routes: POST / (GET / is the page, open to all) and POST /models/{name}.
+            routes.before("/", ctx -> {
+                if (ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD) {
+                    guardApi(ctx);
                 }
             });
+            routes.before("/models/*", this::guardApi);
             routes.options("/v1/summarize", cors::preflight);
             routes.options("/v1/summarize/stream", cors::preflight);
+            routes.options("/", cors::preflight);
+            routes.options("/models/<name>", cors::preflight);
             routes.after(ctx -> {
                 Long start = ctx.attribute(REQUEST_START);
                 if (start != null) {
                     // Unknown paths share one label, so random URLs cannot grow the metrics without bound.
-                    String endpoint = ENDPOINTS.contains(ctx.path()) ? ctx.path() : "other";
+                    String endpoint = ENDPOINTS.contains(ctx.path()) ? ctx.path()
+                            : ctx.path().startsWith("/models/") ? "/models/{name}" : "other";
                     metrics.request(endpoint, ctx.statusCode(), System.nanoTime() - start);
                 }
             });
@@ -108,6 +114,8 @@ public final class SummarizationServer implements AutoCloseable {
             routes.get("/openapi.json", ctx -> ctx.result(resource("openapi.json")));
             routes.post("/v1/summarize", this::summarize);
             routes.post("/v1/summarize/stream", this::stream);
+            routes.post("/", this::inferenceApi);
+            routes.post("/models/<name>", this::inferenceApi);
             routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage(), e.field()));
             routes.exception(HttpResponseException.class, (e, ctx) -> {
                 switch (e.getStatus()) {
@@ -236,6 +244,15 @@ public final class SummarizationServer implements AutoCloseable {
         return false;
     }
 
+    /** CORS, then (but for preflights) the API key and a JSON body: what every API route asks first. */
+    private void guardApi(Context ctx) {
+        cors.apply(ctx);
+        if (ctx.method() != HandlerType.OPTIONS) {
+            authenticate(ctx);
+            requireJson(ctx);
+        }
+    }
+
     /** {@code Authorization: Bearer KEY}; the scheme's case does not matter (RFC 7235), the key's does. */
     private void authenticate(Context ctx) {
         if (config.apiKey() == null) {
@@ -272,16 +289,22 @@ public final class SummarizationServer implements AutoCloseable {
      * text costs its own client the time, not everyone queued behind it.
      */
     private List<EncoderInput> prepare(SummarizeRequest request, GenerationSettings settings) {
+        return prepare(request, settings, config.rejectLongInputs(), "text", "texts");
+    }
+
+    /** {@link #prepare(SummarizeRequest, GenerationSettings)} with the fields named as the request's format names them. */
+    private List<EncoderInput> prepare(SummarizeRequest request, GenerationSettings settings, boolean rejectLongInputs,
+            String singleField, String listField) {
         List<EncoderInput> inputs = new ArrayList<>();
         for (int i = 0; i < request.texts().size(); i++) {
-            String field = request.single() ? "text" : "texts[" + i + "]";
+            String field = request.single() ? singleField : listField + "[" + i + "]";
             EncoderInput input;
             try {
                 input = summarizer.prepare(request.texts().get(i), settings.source());
             } catch (InvalidTextException e) {
                 throw ApiException.badRequest("invalid_text", e.getMessage(), field);
             }
-            if (config.rejectLongInputs() && input.truncated()) {
+            if (rejectLongInputs && input.truncated()) {
                 throw new ApiException(422, "text_too_long", "the text has " + input.tokenCount() + " tokens; the limit is "
                         + settings.source().maxSourceLength(), field);
             }
@@ -327,6 +350,27 @@ public final class SummarizationServer implements AutoCloseable {
         }
         body.put("time_ms", (System.nanoTime() - start) / 1_000_000);
         ctx.result(JSON.writeValueAsString(body));
+    }
+
+    /**
+     * {@code POST /} and {@code POST /models/{name}}: the Hugging Face Inference API's summarization task, answered
+     * {@code [{"summary_text": ...}, ...]}, one per input, with errors as {@code {"error": "..."}}. One server serves one
+     * model, so any name is accepted.
+     */
+    private void inferenceApi(Context ctx) throws Exception {
+        requireReady();
+        long start = System.nanoTime();
+        InferenceApiParser.Request parsed = inferenceParser.parse(ctx.body());
+        GenerationSettings settings = settings(parsed.request());
+        boolean reject = config.rejectLongInputs() || parsed.truncation() == InferenceApiParser.Truncation.REJECT;
+        List<Summary> summaries = await(ctx, scheduler.submit(prepare(parsed.request(), settings, reject, "inputs", "inputs"),
+                settings.decoding(), null), start);
+        ArrayNode out = JSON.createArrayNode();
+        for (Summary s : summaries) {
+            out.addObject().put("summary_text", parsed.cleanUpSpaces() == null ? s.text()
+                    : summarizer.tokenizer().decode(s.tokenIds(), parsed.cleanUpSpaces()));
+        }
+        ctx.result(JSON.writeValueAsString(out));
     }
 
     /** Waits for a queued request's answer, giving up at the request timeout or when the client has gone. */
@@ -441,10 +485,19 @@ public final class SummarizationServer implements AutoCloseable {
             ctx.header("Retry-After", "1");
         }
         try {
-            ctx.status(status).contentType("application/json").result(JSON.writeValueAsString(errorJson(code, message, field)));
+            // The Inference API's clients read {"error": "message"}; this API's read the code and field too.
+            // Its one string names the field when the message does not already.
+            Object body = isInferenceApi(ctx)
+                    ? JSON.createObjectNode().put("error", field == null || message.contains(field) ? message : field + ": " + message)
+                    : errorJson(code, message, field);
+            ctx.status(status).contentType("application/json").result(JSON.writeValueAsString(body));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static boolean isInferenceApi(Context ctx) {
+        return (ctx.path().equals("/") && ctx.method() == HandlerType.POST) || ctx.path().startsWith("/models/");
     }
 
     private static ObjectNode errorJson(String code, String message, String field) {

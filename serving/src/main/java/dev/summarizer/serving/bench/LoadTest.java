@@ -21,12 +21,14 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A closed-loop load test of {@code POST /v1/summarize}: CLIENTS clients each send a request, wait for its answer and
- * send the next, for SECONDS seconds, taking the texts of a JSONL file in turn. Prints one JSON object: requests,
- * errors by status, throughput, generated tokens per second, latency percentiles and the server's mean batch size
- * over the run (from its /metrics). Exits 1 when any request failed.
+ * send the next, for SECONDS seconds, taking the texts of a JSONL file in turn. REQUEST_FIELDS_JSON is one object of
+ * request fields for every client, or an array of them, one class of requests each: client c asks class
+ * {@code c % classes} (a lone client asks them in turn). Prints one JSON object: requests, errors by status, throughput, generated tokens per second,
+ * latency percentiles (overall and per class), and from the server's /metrics over the run its mean batch size and
+ * mean rows per decoder step (the batch occupancy). Exits 1 when any request failed.
  *
  * <pre>LoadTest URL INPUT.jsonl CLIENTS SECONDS [REQUEST_FIELDS_JSON]</pre>
- * e.g. {@code LoadTest http://127.0.0.1:8080 rows.jsonl 16 60 '{"num_beams": 1, "max_new_tokens": 64}'}
+ * e.g. {@code LoadTest http://127.0.0.1:8080 rows.jsonl 16 60 '[{"max_new_tokens": 8}, {"max_new_tokens": 64}]'}
  */
 public final class LoadTest {
     private static final ObjectMapper JSON = Json.MAPPER;
@@ -37,7 +39,12 @@ public final class LoadTest {
     private static final class ClientLog {
         final List<Long> latencyNanos = new ArrayList<>();
         final Map<String, Integer> errors = new TreeMap<>();
+        final int requestClass;
         long tokens;
+
+        ClientLog(int requestClass) {
+            this.requestClass = requestClass;
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -49,22 +56,33 @@ public final class LoadTest {
         List<String> texts = texts(Path.of(args[1]));
         int clients = Integer.parseInt(args[2]);
         long seconds = Long.parseLong(args[3]);
-        ObjectNode fields = args.length > 4 ? (ObjectNode) JSON.readTree(args[4]) : JSON.createObjectNode();
+        JsonNode given = args.length > 4 ? JSON.readTree(args[4]) : JSON.createObjectNode();
+        List<ObjectNode> classes = new ArrayList<>();
+        if (given.isArray()) {
+            given.forEach(c -> classes.add((ObjectNode) c));
+        } else {
+            classes.add((ObjectNode) given);
+        }
 
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
         URI metricsUri = URI.create(args[0].replaceAll("/+$", "") + "/metrics");
-        double[] batchesBefore = batchSizes(http, metricsUri);
+        double[] before = serverCounts(http, metricsUri);
         AtomicLong next = new AtomicLong();
         long start = System.nanoTime();
         long end = start + Duration.ofSeconds(seconds).toNanos();
         List<ClientLog> logs = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         for (int c = 0; c < clients; c++) {
-            ClientLog log = new ClientLog();
-            logs.add(log);
+            boolean inTurn = clients == 1 && classes.size() > 1;
+            List<ClientLog> own = new ArrayList<>();
+            for (int k = 0; k < (inTurn ? classes.size() : 1); k++) {
+                own.add(new ClientLog(inTurn ? k : c % classes.size()));
+            }
+            logs.addAll(own);
             pool.submit(() -> {
-                while (System.nanoTime() < end) {
-                    ObjectNode body = fields.deepCopy().put("text", texts.get((int) (next.getAndIncrement() % texts.size())));
+                for (long sentByThisClient = 0; System.nanoTime() < end; sentByThisClient++) {
+                    ClientLog log = own.get((int) (sentByThisClient % own.size()));
+                    ObjectNode body = classes.get(log.requestClass).deepCopy().put("text", texts.get((int) (next.getAndIncrement() % texts.size())));
                     long sent = System.nanoTime();
                     try {
                         HttpResponse<String> r = http.send(HttpRequest.newBuilder(endpoint).timeout(Duration.ofMinutes(5))
@@ -88,10 +106,11 @@ public final class LoadTest {
             // The last requests finish after the deadline; the wall time counts them.
         }
         double wall = (System.nanoTime() - start) / 1e9;
-        double[] batchesAfter = batchSizes(http, metricsUri);
-        double batches = batchesAfter[0] - batchesBefore[0];
+        double[] after = serverCounts(http, metricsUri);
+        double batches = after[0] - before[0];
+        double steps = after[2] - before[2];
 
-        long[] latencies = logs.stream().flatMap(l -> l.latencyNanos.stream()).mapToLong(Long::longValue).sorted().toArray();
+        long[] latencies = sortedLatencies(logs);
         Map<String, Integer> errors = new TreeMap<>();
         logs.forEach(l -> l.errors.forEach((k, v) -> errors.merge(k, v, Integer::sum)));
         long tokens = logs.stream().mapToLong(l -> l.tokens).sum();
@@ -99,27 +118,54 @@ public final class LoadTest {
         report.put("clients", clients).put("seconds", Math.round(wall * 10) / 10.0).put("requests", latencies.length);
         report.set("errors", JSON.valueToTree(errors));
         report.put("summaries_per_second", round(latencies.length / wall)).put("tokens_per_second", round(tokens / wall));
-        report.put("latency_ms_p50", millis(percentile(latencies, 0.50))).put("latency_ms_p90", millis(percentile(latencies, 0.90)))
-                .put("latency_ms_p99", millis(percentile(latencies, 0.99)))
-                .put("latency_ms_max", millis(latencies.length == 0 ? 0 : latencies[latencies.length - 1]));
-        report.put("mean_batch_size", batches > 0 ? round((batchesAfter[1] - batchesBefore[1]) / batches) : 0);
-        report.set("request", fields);
+        putLatencies(report, latencies);
+        report.put("mean_batch_size", batches > 0 ? round((after[1] - before[1]) / batches) : 0);
+        report.put("mean_step_rows", steps > 0 ? round((after[3] - before[3]) / steps) : 0);
+        if (classes.size() == 1) {
+            report.set("request", classes.get(0));
+        } else {
+            var perClass = report.putArray("classes");
+            for (int k = 0; k < classes.size(); k++) {
+                int requestClass = k;
+                List<ClientLog> ofClass = logs.stream().filter(l -> l.requestClass == requestClass).toList();
+                long[] classLatencies = sortedLatencies(ofClass);
+                ObjectNode row = perClass.addObject();
+                row.set("request", classes.get(k));
+                row.put("requests", classLatencies.length)
+                        .put("summaries_per_second", round(classLatencies.length / wall));
+                putLatencies(row, classLatencies);
+            }
+        }
         System.out.println(report);
         System.exit(errors.isEmpty() && latencies.length > 0 ? 0 : 1);
     }
 
-    /** The server's batch count and the texts in them so far, from its Prometheus metrics. */
-    private static double[] batchSizes(HttpClient http, URI metrics) throws Exception {
+    private static long[] sortedLatencies(List<ClientLog> logs) {
+        return logs.stream().flatMap(l -> l.latencyNanos.stream()).mapToLong(Long::longValue).sorted().toArray();
+    }
+
+    private static void putLatencies(ObjectNode report, long[] sorted) {
+        report.put("latency_ms_p50", millis(percentile(sorted, 0.50))).put("latency_ms_p90", millis(percentile(sorted, 0.90)))
+                .put("latency_ms_p99", millis(percentile(sorted, 0.99)))
+                .put("latency_ms_max", millis(sorted.length == 0 ? 0 : sorted[sorted.length - 1]));
+    }
+
+    /**
+     * From the server's Prometheus metrics so far: batches and the texts in them, decoder steps and the rows they ran.
+     */
+    private static double[] serverCounts(HttpClient http, URI metrics) throws Exception {
         String scrape = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
-        double[] countAndSum = new double[2];
+        List<String> names = List.of("summarizer_batch_size_count ", "summarizer_batch_size_sum ", "summarizer_step_rows_count ",
+                "summarizer_step_rows_sum ");
+        double[] counts = new double[names.size()];
         for (String line : scrape.split("\n")) {
-            if (line.startsWith("summarizer_batch_size_count ")) {
-                countAndSum[0] = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
-            } else if (line.startsWith("summarizer_batch_size_sum ")) {
-                countAndSum[1] = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+            for (int i = 0; i < names.size(); i++) {
+                if (line.startsWith(names.get(i))) {
+                    counts[i] = Double.parseDouble(line.substring(names.get(i).length()));
+                }
             }
         }
-        return countAndSum;
+        return counts;
     }
 
     private static List<String> texts(Path input) throws Exception {
