@@ -19,6 +19,8 @@ public final class Options {
     private final Map<String, String> aliases = new LinkedHashMap<>();
     private final List<Positional> positionals = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    /** Where options not on the command line may come from the environment ({@code PREFIX_OPTION_NAME}); null: not. */
+    private String environmentPrefix;
 
     public Options option(String name, String valueName, String help) {
         return option(name, valueName, help, null);
@@ -49,6 +51,27 @@ public final class Options {
         return options.get(name);
     }
 
+    /**
+     * Options not given on the command line are read from environment variables named {@code prefix} and the option in
+     * upper snake case ({@code SUMMARIZER_MAX_BATCH_SIZE} for {@code --max-batch-size}), for containers configured by
+     * their environment. The command line wins; errors name the variable.
+     */
+    public Options fromEnvironment(String prefix) {
+        this.environmentPrefix = prefix;
+        return this;
+    }
+
+    /** The environment variable that sets {@code option}, or null when this command reads none. */
+    public String environmentVariable(String option) {
+        return environmentPrefix == null ? null
+                : environmentPrefix + option.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+    }
+
+    /** The option names, in the order they were declared. */
+    public List<String> names() {
+        return List.copyOf(options.keySet());
+    }
+
     /** {@code --alias} means {@code --name}. */
     public Options alias(String alias, String name) {
         aliases.put(alias, name);
@@ -63,7 +86,13 @@ public final class Options {
 
     /** Parses {@code --name value}, {@code --name=value}, flags and positionals. */
     public ParsedArgs parse(String command, String[] args) {
+        return parse(command, args, System.getenv());
+    }
+
+    /** {@link #parse(String, String[])} with {@code environment} for the variables {@link #fromEnvironment} reads. */
+    public ParsedArgs parse(String command, String[] args, Map<String, String> environment) {
         Map<String, String> values = new LinkedHashMap<>();
+        Map<String, String> labels = new LinkedHashMap<>();
         List<String> given = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -127,6 +156,12 @@ public final class Options {
             }
         }
         for (Option option : options.values()) {
+            String variable = environmentVariable(option.name());
+            String fromEnvironment = variable == null ? null : environment.get(variable);
+            if (!values.containsKey(option.name()) && fromEnvironment != null && !fromEnvironment.isEmpty()) {
+                values.put(option.name(), option.flag() ? fromEnvironment.toLowerCase(java.util.Locale.ROOT) : fromEnvironment);
+                labels.put(option.name(), variable + " (--" + option.name() + ")");
+            }
             if (!values.containsKey(option.name()) && option.defaultValue() != null) {
                 values.put(option.name(), option.defaultValue());
             }
@@ -135,7 +170,7 @@ public final class Options {
         for (int i = 0; i < given.size(); i++) {
             positionalValues.put(positionals.get(i).name(), given.get(i));
         }
-        return new ParsedArgs(values, positionalValues);
+        return new ParsedArgs(values, positionalValues, labels);
     }
 
     public String help(String command, String summary) {
@@ -163,6 +198,10 @@ public final class Options {
             List<String> names = new ArrayList<>();
             aliases.forEach((alias, name) -> names.add("--" + alias + " (--" + name + ")"));
             sb.append(String.join(", ", names)).append("; snake_case spellings of every option\n");
+        }
+        if (environmentPrefix != null) {
+            sb.append("\nEvery option can also come from the environment: ").append(environmentVariable("max-batch-size"))
+                    .append(" for --max-batch-size, and so on (the command line wins).\n");
         }
         for (String note : notes) {
             sb.append("\n").append(note).append("\n");

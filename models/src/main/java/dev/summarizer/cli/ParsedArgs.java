@@ -3,14 +3,26 @@ package dev.summarizer.cli;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** Parsed option values with typed getters whose errors name the option. */
+/** Parsed option values with typed getters whose errors name the option (or the environment variable it came from). */
 public final class ParsedArgs {
     private final Map<String, String> values;
     private final Map<String, String> positionals;
+    /** How errors name an option whose value did not come from {@code --name} (an environment variable). */
+    private final Map<String, String> labels;
 
-    ParsedArgs(Map<String, String> values, Map<String, String> positionals) {
+    ParsedArgs(Map<String, String> values, Map<String, String> positionals, Map<String, String> labels) {
         this.values = values;
         this.positionals = positionals;
+        this.labels = labels;
+    }
+
+    ParsedArgs(Map<String, String> values, Map<String, String> positionals) {
+        this(values, positionals, Map.of());
+    }
+
+    /** How a message names option {@code name}: {@code --name}, or the variable that gave its value. */
+    public String label(String name) {
+        return labels.getOrDefault(name, "--" + name);
     }
 
     public boolean has(String name) {
@@ -50,7 +62,7 @@ public final class ParsedArgs {
         try {
             return Long.parseLong(v.trim());
         } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + ": expected an integer, got \"" + v + "\"");
+            throw new UsageException(label(name) + ": expected an integer, got \"" + v + "\"");
         }
     }
 
@@ -61,7 +73,7 @@ public final class ParsedArgs {
             return null;
         }
         if (v < min || v > max) {
-            throw new UsageException("--" + name + ": must be between " + min + " and " + max + ", got " + v);
+            throw new UsageException(label(name) + ": must be between " + min + " and " + max + ", got " + v);
         }
         return v.intValue();
     }
@@ -76,10 +88,10 @@ public final class ParsedArgs {
         try {
             d = Double.parseDouble(v.trim());
         } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + ": expected a number, got \"" + v + "\"");
+            throw new UsageException(label(name) + ": expected a number, got \"" + v + "\"");
         }
         if (!(d >= min && d <= max)) {
-            throw new UsageException("--" + name + ": must be between " + min + " and " + max + ", got " + v);
+            throw new UsageException(label(name) + ": must be between " + min + " and " + max + ", got " + v);
         }
         return d;
     }
@@ -92,7 +104,7 @@ public final class ParsedArgs {
         return switch (v.toLowerCase(java.util.Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw new UsageException("--" + name + ": expected true or false, got \"" + v + "\"");
+            default -> throw new UsageException(label(name) + ": expected true or false, got \"" + v + "\"");
         };
     }
 

@@ -10,11 +10,12 @@ public enum Batching {
     /** Texts join and leave the running batch between any two decoder steps ({@link ContinuousScheduler}). */
     CONTINUOUS;
 
-    static Batching parse(String flag) {
+    /** {@code flag}'s mode; errors name it as {@code label} (the option, or the variable it came from). */
+    static Batching parse(String flag, String label) {
         return switch (flag) {
             case "static" -> STATIC;
             case "continuous" -> CONTINUOUS;
-            default -> throw new UsageException("--batching: expected static or continuous, got \"" + flag + "\"");
+            default -> throw new UsageException(label + ": expected static or continuous, got \"" + flag + "\"");
         };
     }
 

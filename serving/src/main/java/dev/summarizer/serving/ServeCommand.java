@@ -19,6 +19,9 @@ import sun.misc.SignalHandler;
 
 /** {@code serve}: the HTTP summarization server for an exported model folder. */
 public final class ServeCommand implements Command {
+    /** Options not on the command line come from {@code SUMMARIZER_*} variables (the container image sets some). */
+    static final String ENVIRONMENT_PREFIX = "SUMMARIZER_";
+
     @Override
     public String name() {
         return "serve";
@@ -32,6 +35,7 @@ public final class ServeCommand implements Command {
     @Override
     public Options options() {
         return new Options()
+                .fromEnvironment(ENVIRONMENT_PREFIX)
                 .option("model", "DIR", "an exported model folder")
                 .option("host", "ADDRESS", "the address to listen on (0.0.0.0 for every interface)", "127.0.0.1")
                 .option("port", "N", "the port to listen on; 0 picks a free one", "8080")
@@ -131,7 +135,7 @@ public final class ServeCommand implements Command {
     static ServerConfig config(ParsedArgs args) throws IOException {
         String mode = args.required("long-inputs");
         if (!mode.equals("truncate") && !mode.equals("reject")) {
-            throw new UsageException("--long-inputs: expected truncate or reject, got \"" + mode + "\"");
+            throw new UsageException(args.label("long-inputs") + ": expected truncate or reject, got \"" + mode + "\"");
         }
         String apiKey = args.path("api-key-file") == null ? null : apiKey(args.path("api-key-file"));
         List<String> origins = args.has("cors-origin")
@@ -140,7 +144,7 @@ public final class ServeCommand implements Command {
         for (String origin : origins) {
             String problem = CorsPolicy.problem(origin);
             if (problem != null) {
-                throw new UsageException("--cors-origin: " + problem);
+                throw new UsageException(args.label("cors-origin") + ": " + problem);
             }
         }
         return new ServerConfig(args.requiredPath("model"), args.required("host"), args.intValue("port", 0, 65535),
@@ -152,6 +156,6 @@ public final class ServeCommand implements Command {
                 mode.equals("reject"), args.intValue("max-texts", 1, 10_000),
                 args.longValue("max-request-tokens"),
                 args.intValue("max-new-tokens-limit", 1, 100_000), args.intValue("max-beams", 1, 64),
-                apiKey, origins, args.intValue("shutdown-timeout-ms", 0, Integer.MAX_VALUE), Batching.parse(args.required("batching")));
+                apiKey, origins, args.intValue("shutdown-timeout-ms", 0, Integer.MAX_VALUE), Batching.parse(args.required("batching"), args.label("batching")));
     }
 }
