@@ -88,7 +88,7 @@ public final class SummarizeCommand implements Command {
         }
 
         try (Summarizer summarizer = Summarizer.open(folder, GenerationFlags.device(args), GenerationFlags.threads(args),
-                GenerationFlags.decoderMode(args))) {
+                GenerationFlags.decoderMode(args), GenerationFlags.dtype(args))) {
             GenerationSettings settings;
             try {
                 settings = GenerationFlags.overrides(args).applyTo(summarizer.defaults());

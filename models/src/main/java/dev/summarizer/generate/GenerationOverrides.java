@@ -12,10 +12,18 @@ public record GenerationOverrides(
         EarlyStopping earlyStopping,
         Integer noRepeatNgramSize,
         String prefix,
-        Integer maxSourceLength) {
+        Integer maxSourceLength,
+        Integer promptLookupNumTokens) {
+
+    /** Overrides without prompt lookup's. */
+    public GenerationOverrides(Integer maxNewTokens, Integer minNewTokens, Integer numBeams, Double lengthPenalty,
+            EarlyStopping earlyStopping, Integer noRepeatNgramSize, String prefix, Integer maxSourceLength) {
+        this(maxNewTokens, minNewTokens, numBeams, lengthPenalty, earlyStopping, noRepeatNgramSize, prefix, maxSourceLength,
+                null);
+    }
 
     public static GenerationOverrides none() {
-        return new GenerationOverrides(null, null, null, null, null, null, null, null);
+        return new GenerationOverrides(null, null, null, null, null, null, null, null, null);
     }
 
     /** The defaults with every given setting replacing its default; the result is checked. */
@@ -28,7 +36,8 @@ public record GenerationOverrides(
                 numBeams != null ? numBeams : d.numBeams(),
                 lengthPenalty != null ? lengthPenalty : d.lengthPenalty(),
                 earlyStopping != null ? earlyStopping : d.earlyStopping(),
-                noRepeatNgramSize != null ? noRepeatNgramSize : d.noRepeatNgramSize());
+                noRepeatNgramSize != null ? noRepeatNgramSize : d.noRepeatNgramSize(),
+                promptLookupNumTokens != null ? promptLookupNumTokens : d.promptLookupNumTokens());
         SourceSettings s = defaults.source();
         SourceSettings source = new SourceSettings(prefix != null ? prefix : s.prefix(),
                 maxSourceLength != null ? maxSourceLength : s.maxSourceLength());

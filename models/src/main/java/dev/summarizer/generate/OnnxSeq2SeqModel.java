@@ -16,8 +16,10 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.summarizer.export.GraphWeights;
 import dev.summarizer.export.InferenceGraphs;
+import dev.summarizer.export.ModelDtype;
 import dev.summarizer.export.OptimumLayout;
 import dev.summarizer.export.SuppliedInitializers;
+import dev.summarizer.model.ModelFormatException;
 import dev.summarizer.model.T5Config;
 import dev.summarizer.model.T5ParameterLayout;
 import dev.summarizer.runtime.Device;
@@ -27,6 +29,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -81,22 +84,38 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
         }
     }
 
-    /** Opens {@code modelDir/onnx/}'s sessions. {@code threads} 0 lets ONNX Runtime use every core. */
+    /** Opens {@code modelDir/onnx/}'s float32 sessions. {@code threads} 0 lets ONNX Runtime use every core. */
     public static OnnxSeq2SeqModel open(Path modelDir, T5Config config, Device device, int threads, DecoderMode mode)
             throws OrtException {
+        return open(modelDir, config, device, threads, mode, ModelDtype.FP32);
+    }
+
+    /**
+     * Opens the sessions of {@code modelDir/onnx/}'s files of {@code dtype}: only the encoder and the decoder files
+     * {@code mode} runs.
+     *
+     * @throws ModelFormatException when the folder has no files of that dtype, saying how to make them
+     */
+    public static OnnxSeq2SeqModel open(Path modelDir, T5Config config, Device device, int threads, DecoderMode mode,
+            ModelDtype dtype) throws OrtException {
         Path onnx = modelDir.resolve(OptimumLayout.ONNX_FOLDER);
-        try (NativeResources opened = new NativeResources()) {
-            OrtSession encoder = opened.add(Sessions.open(onnx.resolve(OptimumLayout.ENCODER_FILE), device, threads));
-            OrtSession first;
-            OrtSession cached;
-            if (mode == DecoderMode.MERGED) {
-                first = opened.add(Sessions.open(onnx.resolve(OptimumLayout.DECODER_MERGED_FILE), device, threads));
-                cached = first;
-            } else {
-                first = opened.add(Sessions.open(onnx.resolve(OptimumLayout.DECODER_FILE), device, threads));
-                cached = opened.add(Sessions.open(onnx.resolve(OptimumLayout.DECODER_WITH_PAST_FILE), device, threads));
+        List<String> files = mode == DecoderMode.MERGED
+                ? List.of(OptimumLayout.ENCODER_FILE, OptimumLayout.DECODER_MERGED_FILE)
+                : List.of(OptimumLayout.ENCODER_FILE, OptimumLayout.DECODER_FILE, OptimumLayout.DECODER_WITH_PAST_FILE);
+        List<Path> paths = new ArrayList<>();
+        for (String file : files) {
+            Path path = onnx.resolve(dtype.fileName(file));
+            if (dtype != ModelDtype.FP32 && !Files.isRegularFile(path)) {
+                throw new ModelFormatException(onnx + " has no " + dtype.cliName() + " files (" + path.getFileName()
+                        + "); make them with: summarizer export --model " + modelDir + " --quantize " + dtype.cliName());
             }
-            OnnxSeq2SeqModel model = withHelpers(opened, config, mode, new Stages(encoder, first, cached), null);
+            paths.add(path);
+        }
+        try (NativeResources opened = new NativeResources()) {
+            List<OrtSession> sessions = Sessions.openAll(paths, device, threads);
+            sessions.forEach(opened::add);
+            Stages stages = new Stages(sessions.get(0), sessions.get(1), sessions.get(sessions.size() - 1));
+            OnnxSeq2SeqModel model = withHelpers(opened, config, mode, stages, null);
             opened.handOver();
             return model;
         }

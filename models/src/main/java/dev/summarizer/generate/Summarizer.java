@@ -1,6 +1,7 @@
 package dev.summarizer.generate;
 
 import ai.onnxruntime.OrtException;
+import dev.summarizer.export.ModelDtype;
 import dev.summarizer.model.ModelFolder;
 import dev.summarizer.model.T5Config;
 import dev.summarizer.model.TokenizerFiles;
@@ -32,25 +33,31 @@ public final class Summarizer implements AutoCloseable {
     }
 
     /**
-     * Opens an exported model folder.
+     * Opens an exported model folder's files of {@code dtype}.
      *
      * @param threads ONNX Runtime's intra-op threads; 0 for every core
      */
-    public static Summarizer open(ModelFolder folder, Device device, int threads, OnnxSeq2SeqModel.DecoderMode mode)
-            throws OrtException {
+    public static Summarizer open(ModelFolder folder, Device device, int threads, OnnxSeq2SeqModel.DecoderMode mode,
+            ModelDtype dtype) throws OrtException {
         T5Config config = folder.readConfig();
         GenerationSettings defaults = GenerationDefaults.of(folder, config);
         try (NativeResources opened = new NativeResources()) {
             ModelTokenizer tokenizer = opened.add(ModelTokenizer.open(folder.file(TokenizerFiles.TOKENIZER_JSON)));
-            OnnxSeq2SeqModel model = opened.add(OnnxSeq2SeqModel.open(folder.dir(), config, device, threads, mode));
+            OnnxSeq2SeqModel model = opened.add(OnnxSeq2SeqModel.open(folder.dir(), config, device, threads, mode, dtype));
             Summarizer summarizer = new Summarizer(tokenizer, model, defaults);
             opened.handOver();
             return summarizer;
         }
     }
 
+    /** Opens an exported model folder's float32 files. */
+    public static Summarizer open(ModelFolder folder, Device device, int threads, OnnxSeq2SeqModel.DecoderMode mode)
+            throws OrtException {
+        return open(folder, device, threads, mode, ModelDtype.FP32);
+    }
+
     public static Summarizer open(ModelFolder folder, Device device) throws OrtException {
-        return open(folder, device, 0, OnnxSeq2SeqModel.DecoderMode.SEPARATE);
+        return open(folder, device, 0, OnnxSeq2SeqModel.DecoderMode.SEPARATE, ModelDtype.FP32);
     }
 
     /** The model's defaults: generation_config.json, then task_specific_params.summarization. */

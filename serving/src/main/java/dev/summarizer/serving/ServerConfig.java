@@ -1,5 +1,6 @@
 package dev.summarizer.serving;
 
+import dev.summarizer.export.ModelDtype;
 import dev.summarizer.generate.OnnxSeq2SeqModel;
 import dev.summarizer.runtime.Device;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import java.util.List;
  * @param maxTexts texts per request at most
  * @param apiKey null for no authentication
  * @param corsOrigins origins allowed to call the API from a browser; empty for none
+ * @param dtype which of the model's weight files to run on
  */
 public record ServerConfig(
         Path model,
@@ -38,4 +40,16 @@ public record ServerConfig(
         int maxBeams,
         String apiKey,
         List<String> corsOrigins,
-        long shutdownTimeoutMillis) {}
+        long shutdownTimeoutMillis,
+        ModelDtype dtype) {
+
+    /** A server on the model's float32 files. */
+    public ServerConfig(Path model, String host, int port, Device device, int threads,
+            OnnxSeq2SeqModel.DecoderMode decoderMode, int maxBatchSize, long maxWaitMillis, int queueCapacity,
+            long requestTimeoutMillis, long maxBodyBytes, int maxInputTokens, boolean rejectLongInputs, int maxTexts,
+            int maxNewTokensLimit, int maxBeams, String apiKey, List<String> corsOrigins, long shutdownTimeoutMillis) {
+        this(model, host, port, device, threads, decoderMode, maxBatchSize, maxWaitMillis, queueCapacity,
+                requestTimeoutMillis, maxBodyBytes, maxInputTokens, rejectLongInputs, maxTexts, maxNewTokensLimit, maxBeams,
+                apiKey, corsOrigins, shutdownTimeoutMillis, ModelDtype.FP32);
+    }
+}

@@ -122,7 +122,8 @@ public final class SummarizationServer implements AutoCloseable {
     }
 
     public static Summarizer loadModel(ServerConfig config) throws OrtException {
-        return Summarizer.open(ModelFolder.open(config.model()), config.device(), config.threads(), config.decoderMode());
+        return Summarizer.open(ModelFolder.open(config.model()), config.device(), config.threads(), config.decoderMode(),
+                config.dtype());
     }
 
     /** One summary of each kind, so that the first real request does not pay for allocations and kernels. */

@@ -68,7 +68,7 @@ public final class EvaluateCommand implements Command {
         List<List<String>> references = new ArrayList<>();
         long tokens = 0;
         try (Summarizer summarizer = Summarizer.open(model, GenerationFlags.device(args), GenerationFlags.threads(args),
-                GenerationFlags.decoderMode(args))) {
+                GenerationFlags.decoderMode(args), GenerationFlags.dtype(args))) {
             GenerationSettings settings;
             try {
                 settings = GenerationFlags.overrides(args).applyTo(summarizer.defaults());

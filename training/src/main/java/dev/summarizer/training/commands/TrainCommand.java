@@ -2,6 +2,7 @@ package dev.summarizer.training.commands;
 
 import dev.summarizer.cli.Command;
 import dev.summarizer.cli.GenerationFlags;
+import dev.summarizer.cli.QuantizeFlags;
 import dev.summarizer.cli.Options;
 import dev.summarizer.cli.ParsedArgs;
 import dev.summarizer.cli.UsageException;
@@ -26,7 +27,7 @@ public final class TrainCommand implements Command {
 
     @Override
     public Options options() {
-        return new Options()
+        Options options = new Options()
                 .option("model", "DIR", "the model folder to start from (see init and fetch)")
                 .option("train", "FILE", "training data: .jsonl, .json, .csv or .tsv")
                 .option("validation", "FILE", "validation data for eval loss and ROUGE")
@@ -72,7 +73,8 @@ public final class TrainCommand implements Command {
                 .option("generation-max-length", "N", "new tokens per generated summary (default: --max-target-length)")
                 .option("generation-num-beams", "N", "beams for the evaluation summaries", "1")
                 .option("device", "cpu|cuda", "where ONNX Runtime trains", "cpu")
-                .option("threads", "N", "ONNX Runtime threads; 0 uses every core", "0")
+                .option("threads", "N", "ONNX Runtime threads; 0 uses every core", "0");
+        return QuantizeFlags.addTo(options)
                 .note("""
                         Semantics are the Hugging Face Trainer's with torch AdamW: weight decay skips layer norms; the
                         linear schedule's first step uses lr * 0 / warmup; the loss is the mean token cross-entropy of a
@@ -148,7 +150,7 @@ public final class TrainCommand implements Command {
         TrainingArguments.Checkpointing checkpointing = new TrainingArguments.Checkpointing(
                 a.requiredPath("output-dir"), a.flag("overwrite-output-dir"),
                 a.intValue("save-steps", 0, Integer.MAX_VALUE), a.intValue("save-total-limit", 0, 1_000_000),
-                a.flag("load-best-model-at-end"), a.path("resume-from-checkpoint"));
+                a.flag("load-best-model-at-end"), a.path("resume-from-checkpoint"), QuantizeFlags.specs(a));
         return new TrainingArguments(a.requiredPath("model"), data, optimizer, schedule, evaluation, checkpointing,
                 a.intValue("logging-steps", 1, Integer.MAX_VALUE), a.longValue("seed"),
                 a.has("dropout") ? a.doubleValue("dropout", 0, 0.99) : null,

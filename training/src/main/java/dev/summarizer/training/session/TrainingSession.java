@@ -8,6 +8,7 @@ import dev.summarizer.training.artifacts.ArtifactNames;
 import dev.summarizer.training.artifacts.OptimizerGraph;
 import dev.summarizer.training.artifacts.TrainingGraphs;
 import dev.summarizer.export.OnnxExport;
+import dev.summarizer.export.quantize.QuantizationSpec;
 import dev.summarizer.model.FloatTensor;
 import dev.summarizer.model.ModelFolder;
 import dev.summarizer.model.ParameterSpec;
@@ -354,7 +355,12 @@ public final class TrainingSession implements AutoCloseable {
      * folder's generation_config.json and tokenizer files, and the four ONNX files; atomically.
      */
     public void exportModel(Path out, ModelFolder source) throws IOException {
-        OnnxExport.exportFolder(weights(), source, out, line -> {});
+        exportModel(out, source, List.of());
+    }
+
+    /** As {@link #exportModel(Path, ModelFolder)}, with the quantized files of {@code quantizations} too. */
+    public void exportModel(Path out, ModelFolder source, List<QuantizationSpec> quantizations) throws IOException {
+        OnnxExport.exportFolder(weights(), source, out, quantizations, line -> {});
     }
 
     @Override

@@ -269,9 +269,10 @@ public final class Trainer {
         if (args.checkpointing().loadBestModelAtEnd() && checkpoints.best() != null) {
             out.printf("loading the best checkpoint, %s (%s %.4f)%n", checkpoints.best(),
                     args.evaluation().metricForBestModel(), state.bestMetric);
-            OnnxExport.exportFolder(TrainingCheckpoint.read(checkpoints.best(), config).weights(), source, finalModel, line -> {});
+            OnnxExport.exportFolder(TrainingCheckpoint.read(checkpoints.best(), config).weights(), source, finalModel,
+                    args.checkpointing().finalQuantizations(), line -> {});
         } else {
-            session.exportModel(finalModel, source);
+            session.exportModel(finalModel, source, args.checkpointing().finalQuantizations());
         }
         out.printf("wrote the final model to %s%n", finalModel);
         return finalModel;

@@ -5,7 +5,9 @@ import dev.summarizer.generate.SourceSettings;
 import dev.summarizer.runtime.Device;
 import dev.summarizer.training.artifacts.AdamWSettings;
 import dev.summarizer.training.session.LearningRateSchedule;
+import dev.summarizer.export.quantize.QuantizationSpec;
 import java.nio.file.Path;
+import java.util.List;
 import dev.summarizer.Json;
 
 /**
@@ -103,6 +105,7 @@ public record TrainingArguments(
      * @param saveSteps 0 saves only at the end (and when a new best evaluation happens)
      * @param saveTotalLimit 0 keeps every checkpoint; the best one is always kept
      * @param resumeFromCheckpoint a checkpoint folder, {@code latest}, or null for a fresh run
+     * @param finalQuantizations the quantized files final/'s export writes beside the float32 ones
      */
     public record Checkpointing(
             Path outputDir,
@@ -110,7 +113,8 @@ public record TrainingArguments(
             long saveSteps,
             int saveTotalLimit,
             boolean loadBestModelAtEnd,
-            Path resumeFromCheckpoint) {}
+            Path resumeFromCheckpoint,
+            List<QuantizationSpec> finalQuantizations) {}
 
     public Path outputDir() {
         return checkpointing.outputDir();
