@@ -113,9 +113,13 @@ public final class Summarizer implements AutoCloseable {
     public long[][] generate(TokenizedBatch batch, DecodingSettings decoding, DecodingObserver observer) throws OrtException {
         SpecialTokens special = SpecialTokens.of(config);
         try (TokenScorer scorer = model.startDecoding(batch.inputIds(), batch.attentionMask(), decoding.numBeams())) {
-            return decoding.numBeams() == 1
-                    ? GreedySearch.run(scorer, batch.size(), decoding, special, observer)
-                    : BeamSearch.run(scorer, batch.size(), decoding, special, observer);
+            if (decoding.numBeams() > 1) {
+                return BeamSearch.run(scorer, batch.size(), decoding, special, observer);
+            }
+            PromptLookup lookup = decoding.promptLookupNumTokens() > 0
+                    ? new PromptLookup(batch.inputIds(), batch.attentionMask(), decoding.promptLookupNumTokens())
+                    : null;
+            return GreedySearch.run(scorer, batch.size(), decoding, special, observer, lookup);
         }
     }
 
