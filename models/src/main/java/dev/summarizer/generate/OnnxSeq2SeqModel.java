@@ -64,6 +64,7 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
     private final OrtSession cacheReorder;
     private final OrtSession cacheTrim;
     private final RunTimer timer = new RunTimer();
+    private final Map<OrtSession, Set<String>> outputNames = new java.util.concurrent.ConcurrentHashMap<>();
     /** For a model over live parameters: how to open its stages again; null for exported files. */
     private final LiveStages live;
 
@@ -158,6 +159,7 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
         }
         Stages old = stages;
         stages = live.open();
+        outputNames.clear();
         if (old != null) {
             old.close();
         }
@@ -573,11 +575,13 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
         }
     }
 
-    /** The outputs a decoder session returns besides the pinned logits. */
+    /** The outputs a decoder session returns besides the pinned logits; worked out once per session. */
     private Set<String> outputsBesideLogits(OrtSession session) {
-        Set<String> names = new HashSet<>(session.getOutputNames());
-        names.remove(LOGITS);
-        return names;
+        return outputNames.computeIfAbsent(session, s -> {
+            Set<String> names = new HashSet<>(s.getOutputNames());
+            names.remove(LOGITS);
+            return Set.copyOf(names);
+        });
     }
 
     private static boolean isIdentity(int[] parents) {

@@ -9,6 +9,8 @@ import dev.summarizer.runtime.Device;
 import dev.summarizer.runtime.NativeResources;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * Texts in, summaries out: a tokenizer, the model's ONNX sessions, and greedy or beam search over them with
@@ -33,7 +35,8 @@ public final class Summarizer implements AutoCloseable {
     }
 
     /**
-     * Opens an exported model folder's files of {@code dtype}.
+     * Opens an exported model folder's files of {@code dtype}. The tokenizer loads on a thread of its own while the
+     * sessions are created (half a second of a one-off summary's start).
      *
      * @param threads ONNX Runtime's intra-op threads; 0 for every core
      */
@@ -41,12 +44,66 @@ public final class Summarizer implements AutoCloseable {
             ModelDtype dtype) throws OrtException {
         T5Config config = folder.readConfig();
         GenerationSettings defaults = GenerationDefaults.of(folder, config);
+        FutureTask<ModelTokenizer> tokenizerLoading =
+                new FutureTask<>(() -> ModelTokenizer.open(folder.file(TokenizerFiles.TOKENIZER_JSON)));
+        Thread.ofPlatform().name("tokenizer-open").daemon().start(tokenizerLoading);
         try (NativeResources opened = new NativeResources()) {
-            ModelTokenizer tokenizer = opened.add(ModelTokenizer.open(folder.file(TokenizerFiles.TOKENIZER_JSON)));
-            OnnxSeq2SeqModel model = opened.add(OnnxSeq2SeqModel.open(folder.dir(), config, device, threads, mode, dtype));
+            OnnxSeq2SeqModel model = null;
+            Throwable failure = null;
+            try {
+                model = opened.add(OnnxSeq2SeqModel.open(folder.dir(), config, device, threads, mode, dtype));
+            } catch (OrtException | RuntimeException | Error e) {
+                failure = e;
+            }
+            // Waited for even when the model failed, so that the tokenizer is closed with the rest.
+            ModelTokenizer tokenizer = null;
+            try {
+                tokenizer = opened.add(await(tokenizerLoading));
+            } catch (RuntimeException | Error e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+            if (failure instanceof OrtException ort) {
+                throw ort;
+            }
+            if (failure instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (failure instanceof Error error) {
+                throw error;
+            }
             Summarizer summarizer = new Summarizer(tokenizer, model, defaults);
             opened.handOver();
             return summarizer;
+        }
+    }
+
+    /** The task's result; its unchecked failure rethrown as it was, waiting through interrupts. */
+    private static <T> T await(FutureTask<T> task) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return task.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException runtime) {
+                        throw runtime;
+                    }
+                    if (e.getCause() instanceof Error error) {
+                        throw error;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
