@@ -16,7 +16,9 @@ import java.util.concurrent.CancellationException;
  * so every row advances by the smallest count an unfinished row kept, and the cache positions past it are dropped;
  * a row that reached EOS within the pass no longer holds the others back. A pass with drafts happens only when
  * every unfinished row has one (a row without would keep one token, as a plain step does), and drafts are cut to
- * the shortest.
+ * the shortest. How long a draft may be adapts as Hugging Face's assisted generation's does: two tokens more after a
+ * pass that kept its whole draft, one fewer after one that did not (between 1 and {@code prompt_lookup_num_tokens}),
+ * so that a batch whose rows rarely agree does not pay for long drafts it throws away.
  */
 final class GreedySearch {
     private GreedySearch() {}
@@ -47,12 +49,15 @@ final class GreedySearch {
         long[][] drafts = lookup == null ? null : new long[rows][lookup.maxTokens()];
         int[] kept = new int[rows];
         boolean[] endedInPass = new boolean[rows];
+        int draftCap = lookup == null ? 0 : lookup.maxTokens();
         while (unfinished > 0 && length < maxLength) {
             if (observer.cancelled()) {
                 throw new CancellationException("decoding cancelled");
             }
             // The first pass has nothing to look up: it feeds only the decoder start token.
-            int draftLength = lookup == null || length == 1 ? 0 : draftLength(lookup, sequences, length, maxLength, finished, drafts);
+            int draftLength = lookup == null || length == 1
+                    ? 0
+                    : draftLength(lookup, sequences, length, Math.min(maxLength, length + draftCap + 1), finished, drafts);
             int positions = draftLength + 1;
             Logits logits = draftLength == 0
                     ? scorer.next(tokens, null)
@@ -110,6 +115,9 @@ final class GreedySearch {
             if (positions > advance) {
                 scorer.forget(positions - advance);
             }
+            if (draftLength > 0) {
+                draftCap = positions == advance ? Math.min(lookup.maxTokens(), draftCap + 2) : Math.max(1, draftCap - 1);
+            }
         }
         long[][] out = new long[rows][];
         for (int r = 0; r < rows; r++) {
@@ -120,7 +128,8 @@ final class GreedySearch {
 
     /**
      * Fills each unfinished row's draft and returns the length they are cut to: the shortest, and short enough that
-     * the pass's tokens fit in {@code maxLength}; 0 when some unfinished row has none.
+     * the pass's tokens fit in {@code maxLength} (which also carries the draft cap); 0 when some unfinished row has
+     * none.
      */
     private static int draftLength(PromptLookup lookup, long[][] sequences, int length, int maxLength, boolean[] finished,
             long[][] drafts) {
