@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Interop check: transformers.js (Node), running the ONNX files our exporter writes, must pick the same
-# greedy token ids as our Java decoding loop. Exit 0 identical, 1 different, 3 transformers.js unavailable.
+# Interop check: transformers.js (Node), running the ONNX files our exporter writes (float32, and the q8 and q4
+# files of export --quantize, loaded with its dtype "q8" and "q4"), must pick the same greedy token ids as our
+# Java decoding loop on the same files. Exit 0 identical, 1 different, 3 transformers.js unavailable.
 #   scripts/interop/check.sh [ROWS]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -9,7 +10,7 @@ WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 
 "$ROOT/scripts/summarizer" init --config tiny --out "$WORK/model" --seed 11 >/dev/null
-"$ROOT/scripts/summarizer" export --model "$WORK/model" >/dev/null 2>&1
+"$ROOT/scripts/summarizer" export --model "$WORK/model" --quantize q8,q4 >/dev/null 2>&1
 
 # Dialogues from SAMSum when the shared data is beside the clone, a few written here otherwise.
 SAMSUM="$ROOT/../shared/data/samsum/validation.jsonl"
@@ -29,12 +30,15 @@ node --input-type=module -e '
   writeFileSync(out, texts.map(t => JSON.stringify({ text: t })).join("\n") + "\n");
 ' "$SAMSUM" "$ROWS" "$WORK/rows.jsonl"
 
-"$ROOT/scripts/summarizer" summarize --model "$WORK/model" --input "$WORK/rows.jsonl" --output "$WORK/java.jsonl" \
-  --num-beams 1 --max-new-tokens 24 --min-new-tokens 0 --no-repeat-ngram-size 0 --batch-size 4 2>/dev/null
-status=0
-"$ROOT/scripts/interop/run.sh" --model "$WORK/model" --input "$WORK/rows.jsonl" --output "$WORK/js.jsonl" \
-  --max-new-tokens 24 || status=$?
-if [ "$status" -ne 0 ]; then
-  exit "$status"
-fi
-node "$ROOT/scripts/interop/compare.mjs" "$WORK/java.jsonl" "$WORK/js.jsonl"
+for dtype in fp32 q8 q4; do
+  echo "interop: $dtype" >&2
+  "$ROOT/scripts/summarizer" summarize --model "$WORK/model" --input "$WORK/rows.jsonl" --output "$WORK/java-$dtype.jsonl" \
+    --dtype "$dtype" --num-beams 1 --max-new-tokens 24 --min-new-tokens 0 --no-repeat-ngram-size 0 --batch-size 4 2>/dev/null
+  status=0
+  "$ROOT/scripts/interop/run.sh" --model "$WORK/model" --input "$WORK/rows.jsonl" --output "$WORK/js-$dtype.jsonl" \
+    --dtype "$dtype" --max-new-tokens 24 || status=$?
+  if [ "$status" -ne 0 ]; then
+    exit "$status"
+  fi
+  node "$ROOT/scripts/interop/compare.mjs" "$WORK/java-$dtype.jsonl" "$WORK/js-$dtype.jsonl"
+done

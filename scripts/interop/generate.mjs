@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 const USAGE = `usage: generate.mjs --model DIR --input F.jsonl --output F.jsonl --max-new-tokens N
-                   [--max-source-length N] [--prefix STR] [--batch-size N] [--threads N]
+                   [--max-source-length N] [--prefix STR] [--batch-size N] [--threads N] [--dtype D]
                    [--echo-input-ids] [--timing] [--timing-output F.json] [--warmup N] [--verbose]
 
   --model DIR             exported model folder (config.json, tokenizer.json, onnx/encoder_model.onnx,
@@ -26,6 +26,8 @@ const USAGE = `usage: generate.mjs --model DIR --input F.jsonl --output F.jsonl 
                           of config.json, else none)
   --batch-size N          inputs per generate() call, right-padded (default 1)
   --threads N             ONNX Runtime intra-op threads (default: ONNX Runtime's choice)
+  --dtype fp32|q8|q4      which ONNX files transformers.js loads: encoder_model.onnx, ..._quantized.onnx
+                          or ..._q4.onnx (default fp32)
   --echo-input-ids        also write the encoder input ids of each row ("input_ids")
   --timing                measure wall time per input, tokens/s and the share spent in session.run;
                           one JSON object to stderr, or to --timing-output
@@ -39,7 +41,7 @@ function parseArgs(argv) {
     const spec = {
         '--model': 'string', '--input': 'string', '--output': 'string',
         '--max-new-tokens': 'int', '--max-source-length': 'int', '--prefix': 'string',
-        '--batch-size': 'int', '--threads': 'int', '--timing-output': 'string', '--warmup': 'int',
+        '--batch-size': 'int', '--threads': 'int', '--timing-output': 'string', '--warmup': 'int', '--dtype': 'string',
         '--timing': 'flag', '--verbose': 'flag', '--echo-input-ids': 'flag', '--help': 'flag', '-h': 'flag',
     };
     const args = {};
@@ -82,7 +84,10 @@ function readOptions(argv) {
         if (v !== undefined && v < 1) throw new UsageError(`${name} must be at least 1`);
         return v;
     };
+    const dtype = a['--dtype'] ?? 'fp32';
+    if (!(dtype in DTYPE_SUFFIXES)) throw new UsageError(`--dtype must be fp32, q8 or q4, got '${dtype}'`);
     return {
+        dtype,
         model: path.resolve(a['--model']),
         input: a['--input'],
         output: a['--output'],
@@ -99,14 +104,19 @@ function readOptions(argv) {
     };
 }
 
-function checkModelFolder(dir) {
+// transformers.js's file name suffix of each dtype.
+const DTYPE_SUFFIXES = { fp32: '', q8: '_quantized', q4: '_q4' };
+
+function checkModelFolder(dir, dtype) {
+    const suffix = DTYPE_SUFFIXES[dtype];
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
         throw new UsageError(`model folder not found: ${dir}`);
     }
     for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json',
-        'onnx/encoder_model.onnx', 'onnx/decoder_model_merged.onnx']) {
+        `onnx/encoder_model${suffix}.onnx`, `onnx/decoder_model_merged${suffix}.onnx`]) {
         if (!fs.existsSync(path.join(dir, file))) {
-            throw new UsageError(`${dir} has no ${file}` + (file.startsWith('onnx/') ? ' (run `summarizer export` first)' : ''));
+            throw new UsageError(`${dir} has no ${file}` + (file.startsWith('onnx/')
+                ? ` (run \`summarizer export${dtype === 'fp32' ? '' : ' --quantize ' + dtype}\` first)` : ''));
         }
     }
     try {
@@ -238,7 +248,7 @@ async function main(argv) {
         console.log(USAGE);
         return;
     }
-    const config = checkModelFolder(options.model);
+    const config = checkModelFolder(options.model, options.dtype);
     const rows = readRows(options.input, config.vocab_size);
     for (const file of [options.output, options.timingOutput].filter(Boolean)) {
         const dir = path.dirname(path.resolve(file));
@@ -271,7 +281,7 @@ async function main(argv) {
         if (options.threads) sessionOptions.intraOpNumThreads = options.threads;
         tokenizer = await AutoTokenizer.from_pretrained(ref, { local_files_only: true });
         model = await AutoModelForSeq2SeqLM.from_pretrained(ref, {
-            local_files_only: true, device: 'cpu', dtype: 'fp32', subfolder: 'onnx', session_options: sessionOptions,
+            local_files_only: true, device: 'cpu', dtype: options.dtype, subfolder: 'onnx', session_options: sessionOptions,
         });
         loadMs = performance.now() - t0;
     } catch (e) {

@@ -1,11 +1,15 @@
 package dev.summarizer.bench;
 
-import dev.summarizer.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.summarizer.generate.EarlyStopping;
+import dev.summarizer.Json;
+import dev.summarizer.cli.GenerationFlags;
+import dev.summarizer.cli.JsonLines;
+import dev.summarizer.cli.Options;
+import dev.summarizer.cli.ParsedArgs;
+import dev.summarizer.export.ModelDtype;
 import dev.summarizer.generate.DecodingSettings;
+import dev.summarizer.generate.EarlyStopping;
 import dev.summarizer.generate.GenerationSettings;
 import dev.summarizer.generate.OnnxSeq2SeqModel;
 import dev.summarizer.generate.Summarizer;
@@ -18,65 +22,111 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Times summarization of a JSONL file's dialogues, one at a time or in batches: seconds per summary, generated tokens per
- * second, and the share of wall time inside ONNX Runtime's run calls. Prints one JSON object per setting.
- *
- * <pre>GenerationBenchmark MODEL_DIR INPUT.jsonl COUNT MAX_NEW_TOKENS BEAMS[,BEAMS...] [separate|merged] [threads] [batch]</pre>
+ * Times summarization of a JSONL file's dialogues, one at a time or in batches: seconds per summary after load,
+ * generated tokens per second, decoder passes per generated token, and the share of wall time inside ONNX
+ * Runtime's run calls. Prints one JSON object per beam width; {@code --predictions} also writes each summary with
+ * the row's reference ({@code summary}), for {@code summarizer rouge}.
  */
 public final class GenerationBenchmark {
     private GenerationBenchmark() {}
 
-    public static void main(String[] args) throws Exception {
-        Path model = Path.of(args[0]);
-        Path input = Path.of(args[1]);
-        int count = Integer.parseInt(args[2]);
-        int maxNew = Integer.parseInt(args[3]);
-        String[] beamsList = args[4].split(",");
-        OnnxSeq2SeqModel.DecoderMode mode = args.length > 5 && args[5].equals("merged")
-                ? OnnxSeq2SeqModel.DecoderMode.MERGED : OnnxSeq2SeqModel.DecoderMode.SEPARATE;
-        int threads = args.length > 6 ? Integer.parseInt(args[6]) : 0;
-        int batch = args.length > 7 ? Integer.parseInt(args[7]) : 1;
+    static Options options() {
+        return new Options()
+                .option("model", "DIR", "an exported model folder")
+                .option("input", "FILE", "JSONL rows with \"dialogue\" or \"text\" (and \"summary\" for --predictions)")
+                .option("count", "N", "rows to summarize", "50")
+                .option("max-new-tokens", "N", "tokens per summary at most", "64")
+                .option("beams", "N[,N...]", "beam widths to time, one after the other", "1")
+                .option("batch-size", "N", "summaries decoded together", "1")
+                .option("decoder", "separate|merged", "which decoder files run the loop", "separate")
+                .option("threads", "N", "ONNX Runtime threads; 0 uses every core", "0")
+                .option(GenerationFlags.DTYPE, "fp32|q8|q4", GenerationFlags.DTYPE_HELP, "fp32")
+                .option("prompt-lookup-num-tokens", "N", "greedy only: prompt-lookup drafts of up to N tokens", "0")
+                .option("predictions", "FILE", "write {\"prediction\", \"reference\"} rows (last beam width)");
+    }
 
-        ObjectMapper json = Json.MAPPER;
+    public static void main(String[] argv) throws Exception {
+        ParsedArgs args = options().parse("GenerationBenchmark", argv);
+        int count = args.intValue("count", 1, 1_000_000);
+        int maxNew = args.intValue("max-new-tokens", 1, 100_000);
+        int batch = args.intValue("batch-size", 1, 4096);
+        int lookup = args.intValue("prompt-lookup-num-tokens", 0, 1000);
+        OnnxSeq2SeqModel.DecoderMode mode = GenerationFlags.decoderMode(args);
+        ModelDtype dtype = GenerationFlags.dtype(args);
+
         List<String> texts = new ArrayList<>();
-        for (String line : Files.readAllLines(input)) {
+        List<String> references = new ArrayList<>();
+        for (String line : Files.readAllLines(args.requiredPath("input"))) {
             if (texts.size() == count) {
                 break;
             }
-            JsonNode row = json.readTree(line);
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode row = Json.MAPPER.readTree(line);
             String text = row.has("dialogue") ? row.get("dialogue").asText() : row.get("text").asText();
             if (!text.isBlank()) {
                 texts.add(text);
+                references.add(row.path("summary").asText(""));
             }
         }
-        try (Summarizer summarizer = Summarizer.open(ModelFolder.open(model), Device.CPU, threads, mode)) {
-            for (String beamsArg : beamsList) {
-                int beams = Integer.parseInt(beamsArg);
+        long loadStart = System.nanoTime();
+        try (Summarizer summarizer = Summarizer.open(ModelFolder.open(args.requiredPath("model")), Device.CPU,
+                GenerationFlags.threads(args), mode, dtype)) {
+            double load = (System.nanoTime() - loadStart) / 1e9;
+            List<Summary> last = List.of();
+            for (String beamsArg : args.required("beams").split(",")) {
+                int beams = Integer.parseInt(beamsArg.strip());
                 GenerationSettings settings = new GenerationSettings(summarizer.defaults().source().withMaxSourceLength(512),
-                        new DecodingSettings(maxNew, 0, beams, 1.0, EarlyStopping.FALSE, 0));
+                        new DecodingSettings(maxNew, 0, beams, 1.0, EarlyStopping.FALSE, 0, beams == 1 ? lookup : 0));
                 summarizer.summarize(List.of(texts.get(0)), settings); // warm-up: first-run allocations and JIT
                 long ortBefore = summarizer.model().timer().nanos();
+                long passesBefore = summarizer.model().timer().decoderPasses();
                 long tokens = 0;
+                List<Summary> summaries = new ArrayList<>();
                 long start = System.nanoTime();
                 for (int i = 0; i < texts.size(); i += batch) {
-                    for (Summary s : summarizer.summarize(texts.subList(i, Math.min(texts.size(), i + batch)), settings)) {
-                        tokens += s.tokenIds().length;
-                    }
+                    summaries.addAll(summarizer.summarize(texts.subList(i, Math.min(texts.size(), i + batch)), settings));
                 }
                 double wall = (System.nanoTime() - start) / 1e9;
+                for (Summary s : summaries) {
+                    tokens += s.tokenIds().length;
+                }
                 double ort = (summarizer.model().timer().nanos() - ortBefore) / 1e9;
-                ObjectNode result = json.createObjectNode();
+                long passes = summarizer.model().timer().decoderPasses() - passesBefore;
+                ObjectNode result = Json.MAPPER.createObjectNode();
                 result.put("implementation", "summarizer-java");
+                result.put("dtype", dtype.cliName());
                 result.put("decoder", mode.name().toLowerCase());
                 result.put("num_beams", beams);
+                result.put("prompt_lookup_num_tokens", settings.decoding().promptLookupNumTokens());
                 result.put("batch_size", batch);
                 result.put("summaries", texts.size());
                 result.put("max_new_tokens", maxNew);
+                result.put("load_seconds", load);
                 result.put("seconds_per_summary", wall / texts.size());
                 result.put("generated_tokens", tokens);
                 result.put("tokens_per_second", tokens / wall);
+                result.put("decoder_passes", passes);
+                result.put("passes_per_token", (double) passes / tokens);
                 result.put("ort_share", ort / wall);
-                System.out.println(json.writeValueAsString(result));
+                System.out.println(Json.MAPPER.writeValueAsString(result));
+                last = summaries;
+            }
+            Path predictions = args.path("predictions");
+            if (predictions != null) {
+                List<ObjectNode> rows = new ArrayList<>();
+                for (int i = 0; i < last.size(); i++) {
+                    ObjectNode row = JsonLines.object();
+                    row.put("prediction", last.get(i).text());
+                    row.put("reference", references.get(i));
+                    var ids = row.putArray("token_ids");
+                    for (long id : last.get(i).tokenIds()) {
+                        ids.add(id);
+                    }
+                    rows.add(row);
+                }
+                JsonLines.write(predictions, rows);
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.summarizer.cli;
 
+import dev.summarizer.export.ModelDtype;
 import dev.summarizer.generate.EarlyStopping;
 import dev.summarizer.generate.GenerationOverrides;
 import dev.summarizer.generate.InvalidSettingException;
@@ -20,14 +21,21 @@ public final class GenerationFlags {
                 .option("length-penalty", "X", "exponent of the length dividing a beam's score (default: the model's)")
                 .option("no-repeat-ngram-size", "N", "forbid repeating n-grams of this size; 0 allows all")
                 .option("early-stopping", "true|false|never", "when beam search stops (default: the model's)")
+                .option("prompt-lookup-num-tokens", "N",
+                        "greedy only: draft up to N tokens a pass by copying from the input; same ids, fewer passes")
                 .option("prefix", "TEXT", "text put before every input (default: the model's, e.g. \"summarize: \")")
                 .option("source-template", "TEXT", "the input put into this text at {text}, instead of after a prefix "
                         + "(default: the model's, when it was trained with one)")
                 .option("max-source-length", "N", "input tokens kept, EOS included; longer inputs are truncated", "512")
                 .option("device", "cpu|cuda", "where ONNX Runtime runs", "cpu")
                 .option("threads", "N", "ONNX Runtime threads; 0 uses every core", "0")
-                .option("decoder", "separate|merged", "which decoder files run the loop", "separate");
+                .option("decoder", "separate|merged", "which decoder files run the loop", "separate")
+                .option(DTYPE, "fp32|q8|q4", DTYPE_HELP, "fp32");
     }
+
+    /** {@code --dtype}: which of an exported folder's weights to run on. */
+    public static final String DTYPE = "dtype";
+    public static final String DTYPE_HELP = "run on the float32 files or the 8-/4-bit ones of export --quantize";
 
     public static GenerationOverrides overrides(ParsedArgs args) {
         EarlyStopping early = null;
@@ -46,7 +54,8 @@ public final class GenerationFlags {
                 args.intValue("no-repeat-ngram-size", 0, 1_000_000),
                 args.string("prefix"),
                 args.intValue("max-source-length", 2, 1_000_000),
-                unescaped(args.string("source-template")));
+                unescaped(args.string("source-template")),
+                args.intValue("prompt-lookup-num-tokens", 0, 1_000));
     }
 
     /** {@code \n} and {@code \t} as a shell passes them literally, so a template fits on one command line. */
@@ -66,7 +75,7 @@ public final class GenerationFlags {
     }
 
     private static final Pattern SETTING_NAME = Pattern.compile(
-            "\\b(max_new_tokens|min_new_tokens|num_beams|length_penalty|no_repeat_ngram_size|early_stopping|max_source_length|source_template)\\b");
+            "\\b(max_new_tokens|min_new_tokens|num_beams|length_penalty|no_repeat_ngram_size|early_stopping|max_source_length|source_template|prompt_lookup_num_tokens)\\b");
 
     public static Device device(ParsedArgs args) {
         Device device = Device.parse(args.required("device"));
@@ -78,6 +87,14 @@ public final class GenerationFlags {
 
     public static int threads(ParsedArgs args) {
         return args.intValue("threads", 0, 4096);
+    }
+
+    public static ModelDtype dtype(ParsedArgs args) {
+        ModelDtype dtype = ModelDtype.parse(args.required(DTYPE));
+        if (dtype == null) {
+            throw new UsageException("--dtype: expected fp32, q8 or q4, got \"" + args.string(DTYPE) + "\"");
+        }
+        return dtype;
     }
 
     public static OnnxSeq2SeqModel.DecoderMode decoderMode(ParsedArgs args) {

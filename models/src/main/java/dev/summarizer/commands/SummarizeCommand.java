@@ -80,7 +80,7 @@ public final class SummarizeCommand implements Command {
         int batchSize = args.intValue("batch-size", 1, 4096);
         folder = ExportedModel.ensure(folder, System.err::println);
         try (Summarizer summarizer = Summarizer.open(folder, GenerationFlags.device(args), GenerationFlags.threads(args),
-                GenerationFlags.decoderMode(args))) {
+                GenerationFlags.decoderMode(args), GenerationFlags.dtype(args))) {
             GenerationSettings settings;
             try {
                 settings = GenerationFlags.overrides(args).applyTo(summarizer.defaults());

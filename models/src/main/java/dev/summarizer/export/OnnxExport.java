@@ -1,5 +1,7 @@
 package dev.summarizer.export;
 
+import dev.summarizer.export.quantize.QuantizationSpec;
+import dev.summarizer.export.quantize.QuantizedOnnxFiles;
 import dev.summarizer.model.ModelFolder;
 import dev.summarizer.model.StagingDirectory;
 import dev.summarizer.model.T5Config;
@@ -12,11 +14,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
-/** Writes a model folder's four Optimum-layout ONNX files, never leaving a half-written folder behind. */
+/**
+ * Writes a model folder's four Optimum-layout ONNX files, and on request their quantized copies, never leaving a
+ * half-written folder behind.
+ */
 public final class OnnxExport {
     private OnnxExport() {}
 
@@ -41,23 +47,44 @@ public final class OnnxExport {
         }
     }
 
-    /**
-     * Exports {@code model} into {@code out}. When {@code out} is the model folder itself, only onnx/ is
-     * replaced (and generation_config.json added when missing); otherwise {@code out} becomes a complete copy
-     * of the model folder with its ONNX files.
-     */
+    /** Writes the four float32 files and the quantized copies of each of {@code quantizations} into {@code onnxDir}. */
+    public static void writeOnnxFiles(T5Weights weights, Path onnxDir, List<QuantizationSpec> quantizations,
+            Consumer<String> progress) throws IOException {
+        writeOnnxFiles(weights, onnxDir, progress);
+        for (QuantizationSpec spec : quantizations) {
+            QuantizedOnnxFiles.write(weights, onnxDir, spec, progress);
+        }
+    }
+
     public static void export(ModelFolder model, Path out, Consumer<String> progress) throws IOException {
-        export(model, out, WeightFiles.DEFAULT_MAX_SHARD_BYTES, progress);
+        export(model, out, WeightFiles.DEFAULT_MAX_SHARD_BYTES, List.of(), progress);
     }
 
     /** {@link #export(ModelFolder, Path, Consumer)}; a copy's weights go in shards of at most {@code maxShardBytes}. */
     public static void export(ModelFolder model, Path out, long maxShardBytes, Consumer<String> progress) throws IOException {
+        export(model, out, maxShardBytes, List.of(), progress);
+    }
+
+    /** {@link #export(ModelFolder, Path, Consumer)} with the quantized files of {@code quantizations}. */
+    public static void export(ModelFolder model, Path out, List<QuantizationSpec> quantizations, Consumer<String> progress)
+            throws IOException {
+        export(model, out, WeightFiles.DEFAULT_MAX_SHARD_BYTES, quantizations, progress);
+    }
+
+    /**
+     * Exports {@code model} into {@code out}, with the quantized files of {@code quantizations}. When {@code out}
+     * is the model folder itself, only onnx/ is replaced as a whole (quantized files of an earlier export go with
+     * it unless asked for again), and generation_config.json is added when missing; otherwise {@code out} becomes a
+     * complete copy of the model folder with its ONNX files, its weights in shards of at most {@code maxShardBytes}.
+     */
+    public static void export(ModelFolder model, Path out, long maxShardBytes, List<QuantizationSpec> quantizations,
+            Consumer<String> progress) throws IOException {
         T5Config config = model.readConfig();
         T5Weights weights = model.readWeights(config);
         boolean inPlace = Files.exists(out) && Files.isSameFile(model.dir(), out);
         if (inPlace) {
             try (StagingDirectory onnx = StagingDirectory.forTarget(out.resolve(OptimumLayout.ONNX_FOLDER))) {
-                writeOnnxFiles(weights, onnx.path(), progress);
+                writeOnnxFiles(weights, onnx.path(), quantizations, progress);
                 onnx.commit();
             }
             Path generation = out.resolve(ModelFolder.GENERATION_CONFIG);
@@ -68,7 +95,7 @@ public final class OnnxExport {
             }
             return;
         }
-        exportFolder(weights, model, out, maxShardBytes, progress);
+        exportFolder(weights, model, out, maxShardBytes, quantizations, progress);
     }
 
     /**
@@ -78,11 +105,24 @@ public final class OnnxExport {
      */
     public static void exportFolder(T5Weights weights, ModelFolder source, Path out, Consumer<String> progress)
             throws IOException {
-        exportFolder(weights, source, out, WeightFiles.DEFAULT_MAX_SHARD_BYTES, progress);
+        exportFolder(weights, source, out, WeightFiles.DEFAULT_MAX_SHARD_BYTES, List.of(), progress);
     }
 
     /** {@link #exportFolder(T5Weights, ModelFolder, Path, Consumer)} with shards of at most {@code maxShardBytes}. */
     public static void exportFolder(T5Weights weights, ModelFolder source, Path out, long maxShardBytes,
+            Consumer<String> progress) throws IOException {
+        exportFolder(weights, source, out, maxShardBytes, List.of(), progress);
+    }
+
+    /** As {@link #exportFolder(T5Weights, ModelFolder, Path, Consumer)}, with quantized files too. */
+    public static void exportFolder(T5Weights weights, ModelFolder source, Path out, List<QuantizationSpec> quantizations,
+            Consumer<String> progress) throws IOException {
+        exportFolder(weights, source, out, WeightFiles.DEFAULT_MAX_SHARD_BYTES, quantizations, progress);
+    }
+
+    /** All of it: shards of at most {@code maxShardBytes}, and the quantized files of {@code quantizations}. */
+    public static void exportFolder(T5Weights weights, ModelFolder source, Path out, long maxShardBytes,
+            List<QuantizationSpec> quantizations,
             Consumer<String> progress) throws IOException {
         try (StagingDirectory staging = StagingDirectory.forTarget(out)) {
             Path generation = source.file(ModelFolder.GENERATION_CONFIG);
@@ -93,7 +133,7 @@ public final class OnnxExport {
             }
             TokenizerFiles.copyPresent(source.dir(), staging.path());
             Path onnx = Files.createDirectory(staging.resolve(OptimumLayout.ONNX_FOLDER));
-            writeOnnxFiles(weights, onnx, progress);
+            writeOnnxFiles(weights, onnx, quantizations, progress);
             staging.commit();
         }
     }

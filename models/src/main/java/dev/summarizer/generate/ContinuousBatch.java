@@ -141,10 +141,15 @@ public final class ContinuousBatch implements AutoCloseable {
      * text's search; many threads call this at once.
      *
      * @throws InvalidSettingException when the text needs more rows (beams) than the batch has
+     * @throws IllegalArgumentException for prompt lookup, whose passes feed several tokens per row (decode those with
+     *     {@link Summarizer})
      * @throws StepFailedException when a step this text was in failed
      * @throws CancellationException when the observer gave up, or the batch was closed
      */
     public long[] generate(EncoderInput input, DecodingSettings settings, DecodingObserver observer) throws OrtException {
+        if (settings.promptLookupNumTokens() > 0) {
+            throw new IllegalArgumentException("prompt lookup decodes outside a continuous batch");
+        }
         if (settings.numBeams() > maxRows) {
             throw new InvalidSettingException("num_beams",
                     "must be at most the batch's " + maxRows + " rows (--max-batch-size), got " + settings.numBeams());
@@ -226,6 +231,17 @@ public final class ContinuousBatch implements AutoCloseable {
                     new long[] {rows, 1, config.vocabSize()})) {
                 return beamCandidates.choose(view, rows, runningScores, banned, beams, k);
             }
+        }
+
+        /** Prompt lookup's passes of several tokens per row do not fit a step that every row shares; not taken here. */
+        @Override
+        public Logits next(long[][] stepTokens) {
+            throw new UnsupportedOperationException("continuous batching feeds one token per row and step");
+        }
+
+        @Override
+        public void forget(int positions) {
+            throw new UnsupportedOperationException("continuous batching feeds one token per row and step");
         }
 
         /** Leaves the batch: its rows go before the next step. */

@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Two small graphs that keep beam search's per-step tensor work inside ONNX Runtime (vectorised, and without
- * copying logits or caches through Java): choosing the best continuations, and reordering cache rows.
+ * Small graphs that keep beam search's and prompt lookup's per-step tensor work inside ONNX Runtime (vectorised,
+ * and without copying logits or caches through Java): choosing the best continuations, reordering cache rows, and
+ * cutting the caches back to the positions a prompt-lookup pass kept.
  */
 public final class DecodingHelperGraphs {
     static final String LOGITS = "logits";
@@ -25,6 +26,7 @@ public final class DecodingHelperGraphs {
     static final String TOP_INDICES = "top_indices";
     static final String PARENT_ROWS = "parent_rows";
     static final String FIRST_SLOT = "first_slot";
+    static final String KEPT_LENGTH = "kept_length";
 
     private DecodingHelperGraphs() {}
 
@@ -90,6 +92,25 @@ public final class DecodingHelperGraphs {
                     Dim.named("kept_length"), Dim.named("d_kv"))));
         }
         return serialize(g);
+    }
+
+    /** Output {@code i} is input cache {@code i} cut to its first kept_length {@code [1]} positions (axis 2). */
+    public static byte[] cacheTrim(int caches) {
+        Graph g = new Graph("cache_trim");
+        Value kept = g.input(KEPT_LENGTH, DType.INT64, Dim.of(1));
+        Value zero = g.constantLongs(0);
+        Value axis = g.constantLongs(2);
+        for (int i = 0; i < caches; i++) {
+            Value cache = g.input(cacheInput(i), DType.FLOAT, Dim.named("rows"), Dim.named("heads"),
+                    Dim.named("length"), Dim.named("d_kv"));
+            g.output(trimmedOutput(i), g.slice(cache, zero, kept, axis,
+                    cache.shape().with(2, Dim.named("kept_length"))));
+        }
+        return serialize(g);
+    }
+
+    static String trimmedOutput(int i) {
+        return "trimmed_" + i;
     }
 
     static String cacheInput(int i) {

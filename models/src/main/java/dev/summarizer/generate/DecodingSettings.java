@@ -9,6 +9,8 @@ package dev.summarizer.generate;
  * @param numBeams 1 for greedy search
  * @param lengthPenalty exponent of the length that divides a finished beam's log-probability
  * @param noRepeatNgramSize 0, or the n-gram size that may not repeat
+ * @param promptLookupNumTokens 0, or how many tokens prompt-lookup decoding drafts at most per decoder pass
+ *     ({@link PromptLookup}); greedy search only, and the ids are those of plain greedy search
  */
 public record DecodingSettings(
         int maxNewTokens,
@@ -16,7 +18,8 @@ public record DecodingSettings(
         int numBeams,
         double lengthPenalty,
         EarlyStopping earlyStopping,
-        int noRepeatNgramSize) {
+        int noRepeatNgramSize,
+        int promptLookupNumTokens) {
 
     /** Checks the settings; the message names the setting in the snake_case of the API. */
     public DecodingSettings {
@@ -39,9 +42,28 @@ public record DecodingSettings(
         if (noRepeatNgramSize < 0) {
             throw new InvalidSettingException("no_repeat_ngram_size", "must not be negative, got " + noRepeatNgramSize);
         }
+        if (promptLookupNumTokens < 0) {
+            throw new InvalidSettingException("prompt_lookup_num_tokens", "must not be negative, got " + promptLookupNumTokens);
+        }
+        if (promptLookupNumTokens > 0 && numBeams > 1) {
+            throw new InvalidSettingException("prompt_lookup_num_tokens",
+                    "needs greedy search (num_beams 1), got num_beams " + numBeams);
+        }
         if (earlyStopping == null) {
             earlyStopping = EarlyStopping.FALSE;
         }
+    }
+
+    /** Settings without prompt lookup. */
+    public DecodingSettings(int maxNewTokens, int minNewTokens, int numBeams, double lengthPenalty,
+            EarlyStopping earlyStopping, int noRepeatNgramSize) {
+        this(maxNewTokens, minNewTokens, numBeams, lengthPenalty, earlyStopping, noRepeatNgramSize, 0);
+    }
+
+    /** The same settings with prompt lookup drafting up to {@code tokens} per pass (0: off). */
+    public DecodingSettings withPromptLookup(int tokens) {
+        return new DecodingSettings(maxNewTokens, minNewTokens, numBeams, lengthPenalty, earlyStopping, noRepeatNgramSize,
+                tokens);
     }
 
     /** Transformers' defaults: 20 tokens in all (19 new after the decoder start), greedy. */

@@ -14,17 +14,18 @@ public record GenerationOverrides(
         Integer noRepeatNgramSize,
         String prefix,
         Integer maxSourceLength,
-        String sourceTemplate) implements java.io.Serializable {
+        String sourceTemplate,
+        Integer promptLookupNumTokens) implements java.io.Serializable {
 
-    /** Without a source template (the HTTP API's fields). */
+    /** The HTTP API's fields: no source template, no prompt lookup. */
     public GenerationOverrides(Integer maxNewTokens, Integer minNewTokens, Integer numBeams, Double lengthPenalty,
             EarlyStopping earlyStopping, Integer noRepeatNgramSize, String prefix, Integer maxSourceLength) {
         this(maxNewTokens, minNewTokens, numBeams, lengthPenalty, earlyStopping, noRepeatNgramSize, prefix, maxSourceLength,
-                null);
+                null, null);
     }
 
     public static GenerationOverrides none() {
-        return new GenerationOverrides(null, null, null, null, null, null, null, null, null);
+        return new GenerationOverrides(null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The defaults with every given setting replacing its default; the result is checked. */
@@ -37,7 +38,8 @@ public record GenerationOverrides(
                 numBeams != null ? numBeams : d.numBeams(),
                 lengthPenalty != null ? lengthPenalty : d.lengthPenalty(),
                 earlyStopping != null ? earlyStopping : d.earlyStopping(),
-                noRepeatNgramSize != null ? noRepeatNgramSize : d.noRepeatNgramSize());
+                noRepeatNgramSize != null ? noRepeatNgramSize : d.noRepeatNgramSize(),
+                promptLookupNumTokens != null ? promptLookupNumTokens : d.promptLookupNumTokens());
         SourceSettings s = defaults.source();
         // A prefix given now replaces the model's template too: it says how this text is to be put.
         String template = sourceTemplate != null ? sourceTemplate : prefix != null ? null : s.template();

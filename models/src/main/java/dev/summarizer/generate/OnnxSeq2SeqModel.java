@@ -16,8 +16,10 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.summarizer.export.GraphWeights;
 import dev.summarizer.export.InferenceGraphs;
+import dev.summarizer.export.ModelDtype;
 import dev.summarizer.export.OptimumLayout;
 import dev.summarizer.export.SuppliedInitializers;
+import dev.summarizer.model.ModelFormatException;
 import dev.summarizer.model.T5Config;
 import dev.summarizer.model.T5ParameterLayout;
 import dev.summarizer.runtime.Device;
@@ -27,6 +29,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -59,12 +62,15 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
     private volatile Stages stages;
     private final BeamCandidates beamCandidates;
     private final OrtSession cacheReorder;
+    private final OrtSession cacheTrim;
     private final RunTimer timer;
+    private final Map<OrtSession, Set<String>> outputNames = new java.util.concurrent.ConcurrentHashMap<>();
     /** For a model over live parameters: how to open its stages again; null for exported files. */
     private final LiveStages live;
 
     private OnnxSeq2SeqModel(T5Config config, DecoderMode mode, Stages stages, BeamCandidates beamCandidates,
-            OrtSession cacheReorder, LiveStages live, RunTimer timer) {
+            OrtSession cacheReorder, OrtSession cacheTrim, LiveStages live, RunTimer timer) {
+        this.cacheTrim = cacheTrim;
         this.config = config;
         this.timer = timer;
         this.mode = mode;
@@ -82,22 +88,38 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
         }
     }
 
-    /** Opens {@code modelDir/onnx/}'s sessions. {@code threads} 0 lets ONNX Runtime use every core. */
+    /** Opens {@code modelDir/onnx/}'s float32 sessions. {@code threads} 0 lets ONNX Runtime use every core. */
     public static OnnxSeq2SeqModel open(Path modelDir, T5Config config, Device device, int threads, DecoderMode mode)
             throws OrtException {
+        return open(modelDir, config, device, threads, mode, ModelDtype.FP32);
+    }
+
+    /**
+     * Opens the sessions of {@code modelDir/onnx/}'s files of {@code dtype}: only the encoder and the decoder files
+     * {@code mode} runs.
+     *
+     * @throws ModelFormatException when the folder has no files of that dtype, saying how to make them
+     */
+    public static OnnxSeq2SeqModel open(Path modelDir, T5Config config, Device device, int threads, DecoderMode mode,
+            ModelDtype dtype) throws OrtException {
         Path onnx = modelDir.resolve(OptimumLayout.ONNX_FOLDER);
-        try (NativeResources opened = new NativeResources()) {
-            OrtSession encoder = opened.add(Sessions.open(onnx.resolve(OptimumLayout.ENCODER_FILE), device, threads));
-            OrtSession first;
-            OrtSession cached;
-            if (mode == DecoderMode.MERGED) {
-                first = opened.add(Sessions.open(onnx.resolve(OptimumLayout.DECODER_MERGED_FILE), device, threads));
-                cached = first;
-            } else {
-                first = opened.add(Sessions.open(onnx.resolve(OptimumLayout.DECODER_FILE), device, threads));
-                cached = opened.add(Sessions.open(onnx.resolve(OptimumLayout.DECODER_WITH_PAST_FILE), device, threads));
+        List<String> files = mode == DecoderMode.MERGED
+                ? List.of(OptimumLayout.ENCODER_FILE, OptimumLayout.DECODER_MERGED_FILE)
+                : List.of(OptimumLayout.ENCODER_FILE, OptimumLayout.DECODER_FILE, OptimumLayout.DECODER_WITH_PAST_FILE);
+        List<Path> paths = new ArrayList<>();
+        for (String file : files) {
+            Path path = onnx.resolve(dtype.fileName(file));
+            if (dtype != ModelDtype.FP32 && !Files.isRegularFile(path)) {
+                throw new ModelFormatException(onnx + " has no " + dtype.cliName() + " files (" + path.getFileName()
+                        + "); make them with: summarizer export --model " + modelDir + " --quantize " + dtype.cliName());
             }
-            OnnxSeq2SeqModel model = withHelpers(opened, config, mode, new Stages(encoder, first, cached), null);
+            paths.add(path);
+        }
+        try (NativeResources opened = new NativeResources()) {
+            List<OrtSession> sessions = Sessions.openAll(paths, device, threads);
+            sessions.forEach(opened::add);
+            Stages stages = new Stages(sessions.get(0), sessions.get(1), sessions.get(sessions.size() - 1));
+            OnnxSeq2SeqModel model = withHelpers(opened, config, mode, stages, null);
             opened.handOver();
             return model;
         }
@@ -138,6 +160,7 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
         }
         Stages old = stages;
         stages = live.open();
+        outputNames.clear();
         if (old != null) {
             old.close();
         }
@@ -167,13 +190,14 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
         }
     }
 
-    /** Beam search's per-step helpers: small work on the CPU, on the calling thread, so no pool spins against the decoder's. */
+    /** Beam search's and prompt lookup's per-step helpers: small work on the CPU, on the calling thread, so no pool spins against the decoder's. */
     private static OnnxSeq2SeqModel withHelpers(NativeResources opened, T5Config config, DecoderMode mode, Stages stages,
             LiveStages live) throws OrtException {
         RunTimer timer = new RunTimer();
         BeamCandidates beamCandidates = opened.add(new BeamCandidates(config.vocabSize(), timer));
         OrtSession cacheReorder = opened.add(Sessions.open(DecodingHelperGraphs.cacheReorder(2 * config.numDecoderLayers()), 1));
-        return new OnnxSeq2SeqModel(config, mode, stages, beamCandidates, cacheReorder, live, timer);
+        OrtSession cacheTrim = opened.add(Sessions.open(DecodingHelperGraphs.cacheTrim(2 * config.numDecoderLayers()), 1));
+        return new OnnxSeq2SeqModel(config, mode, stages, beamCandidates, cacheReorder, cacheTrim, live, timer);
     }
 
     public T5Config config() {
@@ -303,7 +327,7 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
 
     @Override
     public void close() throws OrtException {
-        NativeResources.closeAll(stages, beamCandidates, cacheReorder, live);
+        NativeResources.closeAll(stages, beamCandidates, cacheReorder, cacheTrim, live);
     }
 
     /** One decoding's state: the encoder output it attends to and every layer's cache so far. */
@@ -312,9 +336,17 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
         private final OnnxTensor encoderHidden;
         private final OnnxTensor encoderMask;
         private final int rows;
-        /** The decoder writes each step's logits here ({@code [rows, 1, vocab]}), pinned: no copy, no allocation. */
-        private final FloatBuffer logitsBuffer;
-        private final OnnxTensor logitsTensor;
+        /**
+         * The decoder writes each step's logits here ({@code [rows, positions, vocab]}), pinned: no copy, no
+         * allocation. One buffer, grown when a pass has more positions than any before, viewed by a tensor per
+         * position count.
+         */
+        private FloatBuffer logitsBuffer;
+        private final Map<Integer, OnnxTensor> logitsTensors = new HashMap<>();
+        /** After {@link #forget}: the shortened self-attention caches the next step reads instead of the last step's. */
+        private OrtSession.Result trimmed;
+        /** Self-attention cache length so far. */
+        private long cacheLength;
         /** The first step's outputs; its cross-attention caches stay in use for the whole decoding. */
         private OrtSession.Result firstResult;
         /** The latest step's outputs, whose self-attention caches the next step reads. */
@@ -326,30 +358,102 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
             this.encoderHidden = encoderHidden;
             this.encoderMask = encoderMask;
             this.rows = rows;
-            this.logitsBuffer = directFloats((long) rows * config.vocabSize());
-            this.logitsTensor = OnnxTensor.createTensor(env, logitsBuffer, new long[] {rows, 1, config.vocabSize()});
+            logitsFor(1);
+        }
+
+        /** The pinned logits tensor of a pass over {@code positions} tokens per row. */
+        private OnnxTensor logitsFor(int positions) throws OrtException {
+            OnnxTensor tensor = logitsTensors.get(positions);
+            if (tensor != null) {
+                return tensor;
+            }
+            long size = (long) rows * positions * config.vocabSize();
+            if (logitsBuffer == null || logitsBuffer.capacity() < size) {
+                NativeResources.closeAll(logitsTensors.values().toArray(AutoCloseable[]::new));
+                logitsTensors.clear();
+                logitsBuffer = directFloats(size);
+            }
+            tensor = OnnxTensor.createTensor(env, logitsPrefix(positions), new long[] {rows, positions, config.vocabSize()});
+            logitsTensors.put(positions, tensor);
+            return tensor;
+        }
+
+        /** The start of the logits buffer that a pass over {@code positions} tokens per row fills. */
+        private FloatBuffer logitsPrefix(int positions) {
+            FloatBuffer view = logitsBuffer.duplicate();
+            view.position(0).limit(rows * positions * config.vocabSize());
+            return view.slice();
         }
 
         @Override
         public Logits next(long[] tokens, int[] parents) throws OrtException {
-            step(tokens, parents);
-            return new Logits(logitsBuffer, rows, config.vocabSize());
+            step(tokens.clone(), 1, parents);
+            return new Logits(logitsPrefix(1), rows, config.vocabSize());
+        }
+
+        @Override
+        public Logits next(long[][] tokens) throws OrtException {
+            int positions = tokens[0].length;
+            long[] flat = new long[rows * positions];
+            for (int r = 0; r < rows; r++) {
+                if (tokens[r].length != positions) {
+                    throw new IllegalArgumentException("row " + r + " has " + tokens[r].length + " tokens, row 0 " + positions);
+                }
+                System.arraycopy(tokens[r], 0, flat, r * positions, positions);
+            }
+            step(flat, positions, null);
+            return new Logits(logitsPrefix(positions), rows * positions, config.vocabSize());
+        }
+
+        @Override
+        public void forget(int positions) throws OrtException {
+            if (positions == 0) {
+                return;
+            }
+            if (positions < 0 || positions >= cacheLength) {
+                throw new IllegalArgumentException("cannot forget " + positions + " of " + cacheLength + " cached positions");
+            }
+            int layers = config.numDecoderLayers();
+            Map<String, OnnxTensor> inputs = new HashMap<>();
+            try (OnnxTensor keep = longTensor(new long[] {cacheLength - positions}, 1)) {
+                inputs.put(DecodingHelperGraphs.KEPT_LENGTH, keep);
+                for (int i = 0; i < layers; i++) {
+                    inputs.put(DecodingHelperGraphs.cacheInput(2 * i), selfCache(i, false));
+                    inputs.put(DecodingHelperGraphs.cacheInput(2 * i + 1), selfCache(i, true));
+                }
+                OrtSession.Result result = timer.run(cacheTrim, inputs);
+                if (trimmed != null) {
+                    trimmed.close();
+                }
+                trimmed = result;
+            }
+            cacheLength -= positions;
+        }
+
+        /** Layer {@code i}'s self-attention keys or values as the next step reads them. */
+        private OnnxTensor selfCache(int layer, boolean value) {
+            return trimmed != null
+                    ? output(trimmed, DecodingHelperGraphs.trimmedOutput(2 * layer + (value ? 1 : 0)))
+                    : output(lastResult, presentName(layer, false, value));
         }
 
         @Override
         public Continuations bestContinuations(long[] tokens, int[] parents, float[] runningScores, long[][] banned,
                 int beams, int k) throws OrtException {
-            step(tokens, parents);
-            return beamCandidates.choose(logitsTensor, rows, runningScores, banned, beams, k);
+            step(tokens.clone(), 1, parents);
+            return beamCandidates.choose(logitsFor(1), rows, runningScores, banned, beams, k);
         }
 
-        /** Runs one decoder step and returns its result, which stays open until the next step. */
-        private OrtSession.Result step(long[] tokens, int[] parents) throws OrtException {
+        /**
+         * Runs one decoder pass over {@code positions} tokens per row ({@code tokens}, row-major, handed over) and
+         * keeps its result, which stays open until the next pass.
+         */
+        private void step(long[] tokens, int positions, int[] parents) throws OrtException {
             Map<String, OnnxTensor> inputs = new HashMap<>();
             inputs.put(ENCODER_ATTENTION_MASK, encoderMask);
             inputs.put(ENCODER_HIDDEN_STATES, encoderHidden);
             OrtSession.Result reordered = null;
-            try (OnnxTensor ids = longTensor(tokens.clone(), rows, 1);
+            try (OnnxTensor ids = longTensor(tokens, rows, positions);
                     OnnxTensor useCache = OnnxTensor.createTensor(env, new boolean[] {firstResult != null})) {
                 inputs.put(INPUT_IDS, ids);
                 OrtSession session;
@@ -366,9 +470,10 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
                     }
                     reordered = addCaches(inputs, parents);
                 }
-                OrtSession.Result result = timer.run(session, inputs, outputsBesideLogits(session), Map.of(LOGITS, logitsTensor));
+                OrtSession.Result result = timer.runDecoder(session, inputs, outputsBesideLogits(session),
+                        Map.of(LOGITS, logitsFor(positions)));
                 releaseAfterStep(result);
-                return result;
+                cacheLength += positions;
             } finally {
                 if (reordered != null) {
                     reordered.close();
@@ -400,7 +505,7 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
             for (int i = 0; i < layers; i++) {
                 for (boolean value : new boolean[] {false, true}) {
                     inputs.put(pastName(i, true, value), output(firstResult, presentName(i, true, value)));
-                    inputs.put(pastName(i, false, value), output(lastResult, presentName(i, false, value)));
+                    inputs.put(pastName(i, false, value), selfCache(i, value));
                 }
             }
             if (isIdentity(parents)) {
@@ -434,6 +539,10 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
                 lastResult.close();
             }
             lastResult = result;
+            if (trimmed != null) {
+                trimmed.close();
+                trimmed = null;
+            }
             for (OnnxTensor t : emptyCaches) {
                 t.close();
             }
@@ -443,17 +552,20 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
         @Override
         public void close() throws OrtException {
             List<AutoCloseable> all = new ArrayList<>(emptyCaches);
-            all.addAll(Arrays.asList(lastResult != firstResult ? lastResult : null, firstResult, logitsTensor, encoderHidden,
+            all.addAll(logitsTensors.values());
+            all.addAll(Arrays.asList(trimmed, lastResult != firstResult ? lastResult : null, firstResult, encoderHidden,
                     encoderMask));
             NativeResources.closeAll(all.toArray(AutoCloseable[]::new));
         }
     }
 
-    /** The outputs a decoder session returns besides the pinned logits. */
+    /** The outputs a decoder session returns besides the pinned logits; worked out once per session. */
     private Set<String> outputsBesideLogits(OrtSession session) {
-        Set<String> names = new HashSet<>(session.getOutputNames());
-        names.remove(LOGITS);
-        return names;
+        return outputNames.computeIfAbsent(session, s -> {
+            Set<String> names = new HashSet<>(s.getOutputNames());
+            names.remove(LOGITS);
+            return Set.copyOf(names);
+        });
     }
 
     private static boolean isIdentity(int[] parents) {

@@ -99,7 +99,7 @@ final class RowwiseDecoder implements AutoCloseable {
 
     /** One step; the logits go into {@code logits} ({@code [rows, 1, vocab]}), the grown caches come in the result. */
     OrtSession.Result step(Map<String, OnnxTensor> inputs, OnnxTensor logits) throws OrtException {
-        return timer.run(step, inputs, stepOutputs, Map.of(dev.summarizer.export.OptimumLayout.LOGITS, logits));
+        return timer.runDecoder(step, inputs, stepOutputs, Map.of(dev.summarizer.export.OptimumLayout.LOGITS, logits));
     }
 
     /**

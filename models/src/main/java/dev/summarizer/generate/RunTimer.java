@@ -7,9 +7,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Runs sessions and adds up the time spent inside ONNX Runtime, so benchmarks can report its share. */
+/**
+ * Runs sessions and adds up the time spent inside ONNX Runtime and the decoder passes, so benchmarks can report
+ * ONNX Runtime's share and the passes per generated token.
+ */
 public final class RunTimer {
     private final LongAdder nanos = new LongAdder();
+    private final LongAdder decoderPasses = new LongAdder();
 
     OrtSession.Result run(OrtSession session, Map<String, OnnxTensor> inputs) throws OrtException {
         long start = System.nanoTime();
@@ -28,6 +32,18 @@ public final class RunTimer {
         } finally {
             nanos.add(System.nanoTime() - start);
         }
+    }
+
+    /** A decoder pass: timed like any run, and counted. */
+    OrtSession.Result runDecoder(OrtSession session, Map<String, OnnxTensor> inputs, Set<String> outputs,
+            Map<String, OnnxTensor> pinnedOutputs) throws OrtException {
+        decoderPasses.increment();
+        return run(session, inputs, outputs, pinnedOutputs);
+    }
+
+    /** Decoder passes run so far (one per token in plain greedy search; fewer with prompt lookup). */
+    public long decoderPasses() {
+        return decoderPasses.sum();
     }
 
     public long nanos() {

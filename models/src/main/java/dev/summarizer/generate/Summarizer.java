@@ -1,6 +1,7 @@
 package dev.summarizer.generate;
 
 import ai.onnxruntime.OrtException;
+import dev.summarizer.export.ModelDtype;
 import dev.summarizer.model.ModelFolder;
 import dev.summarizer.model.T5Config;
 import dev.summarizer.model.TokenizerFiles;
@@ -8,6 +9,8 @@ import dev.summarizer.runtime.Device;
 import dev.summarizer.runtime.NativeResources;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * Texts in, summaries out: a tokenizer, the model's ONNX sessions, and greedy or beam search over them with
@@ -32,25 +35,86 @@ public final class Summarizer implements AutoCloseable {
     }
 
     /**
-     * Opens an exported model folder.
+     * Opens an exported model folder's files of {@code dtype}. The tokenizer loads on a thread of its own while the
+     * sessions are created (half a second of a one-off summary's start).
      *
      * @param threads ONNX Runtime's intra-op threads; 0 for every core
      */
-    public static Summarizer open(ModelFolder folder, Device device, int threads, OnnxSeq2SeqModel.DecoderMode mode)
-            throws OrtException {
+    public static Summarizer open(ModelFolder folder, Device device, int threads, OnnxSeq2SeqModel.DecoderMode mode,
+            ModelDtype dtype) throws OrtException {
         T5Config config = folder.readConfig();
         GenerationSettings defaults = GenerationDefaults.of(folder, config);
+        FutureTask<ModelTokenizer> tokenizerLoading =
+                new FutureTask<>(() -> ModelTokenizer.open(folder.file(TokenizerFiles.TOKENIZER_JSON)));
+        Thread.ofPlatform().name("tokenizer-open").daemon().start(tokenizerLoading);
         try (NativeResources opened = new NativeResources()) {
-            ModelTokenizer tokenizer = opened.add(ModelTokenizer.open(folder.file(TokenizerFiles.TOKENIZER_JSON)));
-            OnnxSeq2SeqModel model = opened.add(OnnxSeq2SeqModel.open(folder.dir(), config, device, threads, mode));
+            OnnxSeq2SeqModel model = null;
+            Throwable failure = null;
+            try {
+                model = opened.add(OnnxSeq2SeqModel.open(folder.dir(), config, device, threads, mode, dtype));
+            } catch (OrtException | RuntimeException | Error e) {
+                failure = e;
+            }
+            // Waited for even when the model failed, so that the tokenizer is closed with the rest.
+            ModelTokenizer tokenizer = null;
+            try {
+                tokenizer = opened.add(await(tokenizerLoading));
+            } catch (RuntimeException | Error e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+            if (failure instanceof OrtException ort) {
+                throw ort;
+            }
+            if (failure instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (failure instanceof Error error) {
+                throw error;
+            }
             Summarizer summarizer = new Summarizer(tokenizer, model, defaults);
             opened.handOver();
             return summarizer;
         }
     }
 
+    /** The task's result; its unchecked failure rethrown as it was, waiting through interrupts. */
+    private static <T> T await(FutureTask<T> task) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return task.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException runtime) {
+                        throw runtime;
+                    }
+                    if (e.getCause() instanceof Error error) {
+                        throw error;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Opens an exported model folder's float32 files. */
+    public static Summarizer open(ModelFolder folder, Device device, int threads, OnnxSeq2SeqModel.DecoderMode mode)
+            throws OrtException {
+        return open(folder, device, threads, mode, ModelDtype.FP32);
+    }
+
     public static Summarizer open(ModelFolder folder, Device device) throws OrtException {
-        return open(folder, device, 0, OnnxSeq2SeqModel.DecoderMode.SEPARATE);
+        return open(folder, device, 0, OnnxSeq2SeqModel.DecoderMode.SEPARATE, ModelDtype.FP32);
     }
 
     /** The model's defaults: generation_config.json, then task_specific_params.summarization. */
@@ -106,9 +170,13 @@ public final class Summarizer implements AutoCloseable {
     public long[][] generate(TokenizedBatch batch, DecodingSettings decoding, DecodingObserver observer) throws OrtException {
         SpecialTokens special = SpecialTokens.of(config);
         try (TokenScorer scorer = model.startDecoding(batch.inputIds(), batch.attentionMask(), decoding.numBeams())) {
-            return decoding.numBeams() == 1
-                    ? GreedySearch.run(scorer, batch.size(), decoding, special, observer)
-                    : BeamSearch.run(scorer, batch.size(), decoding, special, observer);
+            if (decoding.numBeams() > 1) {
+                return BeamSearch.run(scorer, batch.size(), decoding, special, observer);
+            }
+            PromptLookup lookup = decoding.promptLookupNumTokens() > 0
+                    ? new PromptLookup(batch.inputIds(), batch.attentionMask(), decoding.promptLookupNumTokens())
+                    : null;
+            return GreedySearch.run(scorer, batch.size(), decoding, special, observer, lookup);
         }
     }
 

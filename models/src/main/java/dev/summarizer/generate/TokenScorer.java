@@ -13,6 +13,16 @@ public interface TokenScorer extends AutoCloseable {
     Logits next(long[] tokens, int[] parents) throws OrtException;
 
     /**
+     * Feeds several tokens per row ({@code tokens[row]}, all rows as long) in one decoder pass and returns the logits
+     * after each: row {@code r * positions + p} of the result follows token {@code p} of row {@code r}. Every row's
+     * cache grows by {@code positions}; valid until the next call.
+     */
+    Logits next(long[][] tokens) throws OrtException;
+
+    /** Drops the last {@code positions} positions of every row's cache, as if they had never been fed. */
+    void forget(int positions) throws OrtException;
+
+    /**
      * The {@code k} best continuations of each input over its {@code beams} consecutive rows, scored as
      * transformers' beam search scores them: the row's running score plus the log-softmax of its logits, with
      * {@code banned} (row, token) pairs at minus infinity. Best first; equal scores keep row-major order.

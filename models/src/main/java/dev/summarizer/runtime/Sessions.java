@@ -8,8 +8,13 @@ import ai.onnxruntime.OrtSession;
 import dev.summarizer.model.ModelFormatException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /** Opens ONNX Runtime sessions with this project's settings. */
 public final class Sessions {
@@ -35,6 +40,62 @@ public final class Sessions {
         try (OrtSession.SessionOptions options = options(device, threads, false, CpuFallback.ALLOWED)) {
             return environment().createSession(file.toString(), options);
         }
+    }
+
+    /**
+     * Sessions for {@code files}, in their order, opened side by side: creating a session is mostly single-threaded
+     * work (reading the file, optimising the graph, prepacking weights), so two cores open two files at once.
+     * When one fails, the others are closed and its error is thrown.
+     */
+    public static List<OrtSession> openAll(List<Path> files, Device device, int threads) throws OrtException {
+        List<Future<OrtSession>> pending = new ArrayList<>();
+        int workers = Math.max(1, Math.min(files.size(), Runtime.getRuntime().availableProcessors()));
+        ExecutorService pool = Executors.newFixedThreadPool(workers, runnable -> {
+            Thread t = new Thread(runnable, "session-open");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            for (Path file : files) {
+                pending.add(pool.submit(() -> open(file, device, threads)));
+            }
+        } finally {
+            pool.shutdown();
+        }
+        // Every future is waited for, even after a failure or an interrupt, so no opened session is left unowned.
+        List<OrtSession> sessions = new ArrayList<>();
+        Throwable failure = null;
+        boolean interrupted = false;
+        for (Future<OrtSession> f : pending) {
+            while (true) {
+                try {
+                    sessions.add(f.get());
+                    break;
+                } catch (ExecutionException e) {
+                    failure = failure == null ? e.getCause() : failure;
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure == null) {
+            return sessions;
+        }
+        NativeResources.closeAll(sessions.toArray(AutoCloseable[]::new));
+        if (failure instanceof OrtException ort) {
+            throw ort;
+        }
+        if (failure instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (failure instanceof Error error) {
+            throw error;
+        }
+        throw new IllegalStateException("opening a session failed: " + failure, failure);
     }
 
     /** A session for a graph built in memory (the training graphs, decoding helpers). */

@@ -1,6 +1,7 @@
 package dev.summarizer.generate;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.summarizer.export.OnnxExport;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -25,7 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Greedy and beam search against transformers' generate() on the two reference architectures
  * (scripts/reference/generation_fixtures.py): the same ids for a padded batch of inputs of different
- * lengths and for each input alone, for both decoder layouts.
+ * lengths and for each input alone, for both decoder layouts; and prompt-lookup decoding, which must give greedy
+ * search's ids with fewer decoder passes.
  */
 class GenerationParityTest {
     @TempDir
@@ -109,13 +112,84 @@ class GenerationParityTest {
         }
     }
 
+    static Stream<Arguments> greedyCases() {
+        return cases().filter(a -> fixture((String) a.get()[0]).get("results").get((String) a.get()[1])
+                .get("settings").path("num_beams").asInt(1) == 1);
+    }
+
+    /**
+     * Prompt lookup over the greedy fixtures: drafts of 1, 3 and 16 tokens, accepted whole (these models repeat one
+     * token), in part (no_repeat_ngram_size forbids what the draft repeats; min_new_tokens bans EOS at the start), or
+     * not at all, and rows of a batch that accept different counts.
+     */
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @MethodSource("greedyCases")
+    void promptLookupGivesGreedyIds(String arch, String setting, OnnxSeq2SeqModel.DecoderMode mode) throws Exception {
+        JsonNode fixture = fixture(arch);
+        JsonNode result = fixture.get("results").get(setting);
+        OnnxSeq2SeqModel model = MODELS.get(arch + "/" + mode);
+        DecodingSettings greedy = GenerationDefaults.fromJson(result.get("settings"), setting).decoding();
+        long[][] ids = Fixtures.longMatrix(fixture.get("input_ids"));
+        long[][] mask = Fixtures.longMatrix(fixture.get("attention_mask"));
+        long[][] expectedBatched = Fixtures.longMatrix(result.get("batched"));
+        long[][] expectedAlone = Fixtures.longMatrix(result.get("alone"));
+        for (int draft : new int[] {1, 3, 16}) {
+            DecodingSettings settings = greedy.withPromptLookup(draft);
+            long[][] batched = generate(model, settings, ids, mask);
+            for (int i = 0; i < ids.length; i++) {
+                assertArrayEquals(expectedBatched[i], batched[i], setting + " draft " + draft + " batched, input " + i);
+            }
+            for (int i = 0; i < ids.length; i++) {
+                int length = (int) Arrays.stream(mask[i]).sum();
+                long[][] one = {Arrays.copyOf(ids[i], length)};
+                long[][] oneMask = {Arrays.copyOf(mask[i], length)};
+                assertArrayEquals(expectedAlone[i], generate(model, settings, one, oneMask)[0],
+                        setting + " draft " + draft + " alone, input " + i);
+            }
+        }
+    }
+
+    /**
+     * The first input of relu-tied repeats one token 20 times: plain greedy runs a pass per token, prompt lookup (up to
+     * 16 tokens) copies the repeats. The draft follows the first earlier occurrence of the longest n-gram (3) ending
+     * the output, so it grows with the output: passes keep 1, 1, 2, 2, 4 and 8 tokens, and the last pass the 2 that
+     * max_new_tokens leaves.
+     */
+    @Test
+    void promptLookupNeedsFewerPasses() throws Exception {
+        JsonNode fixture = fixture("relu-tied");
+        OnnxSeq2SeqModel model = MODELS.get("relu-tied/" + OnnxSeq2SeqModel.DecoderMode.SEPARATE);
+        DecodingSettings greedy = GenerationDefaults.fromJson(fixture.get("results").get("greedy").get("settings"), "greedy")
+                .decoding();
+        long[][] ids = Fixtures.longMatrix(fixture.get("input_ids"));
+        int length = (int) Arrays.stream(Fixtures.longMatrix(fixture.get("attention_mask"))[0]).sum();
+        long[][] one = {Arrays.copyOf(ids[0], length)};
+        long[][] oneMask = {new long[length]};
+        Arrays.fill(oneMask[0], 1);
+        long[] expected = Fixtures.longMatrix(fixture.get("results").get("greedy").get("alone"))[0];
+        assertEquals(20, expected.length);
+
+        long before = model.timer().decoderPasses();
+        assertArrayEquals(expected, generate(model, greedy, one, oneMask)[0]);
+        long plain = model.timer().decoderPasses() - before;
+        before = model.timer().decoderPasses();
+        assertArrayEquals(expected, generate(model, greedy.withPromptLookup(16), one, oneMask)[0]);
+        long lookup = model.timer().decoderPasses() - before;
+        assertEquals(20, plain);
+        assertEquals(7, lookup);
+    }
+
     private static long[][] generate(OnnxSeq2SeqModel model, DecodingSettings settings, long[][] ids, long[][] mask)
             throws Exception {
         SpecialTokens special = SpecialTokens.of(model.config());
         try (TokenScorer scorer = model.startDecoding(ids, mask, settings.numBeams())) {
-            return settings.numBeams() == 1
-                    ? GreedySearch.run(scorer, ids.length, settings, special, DecodingObserver.NONE)
-                    : BeamSearch.run(scorer, ids.length, settings, special, DecodingObserver.NONE);
+            if (settings.numBeams() > 1) {
+                return BeamSearch.run(scorer, ids.length, settings, special, DecodingObserver.NONE);
+            }
+            PromptLookup lookup = settings.promptLookupNumTokens() > 0
+                    ? new PromptLookup(ids, mask, settings.promptLookupNumTokens())
+                    : null;
+            return GreedySearch.run(scorer, ids.length, settings, special, DecodingObserver.NONE, lookup);
         }
     }
 }

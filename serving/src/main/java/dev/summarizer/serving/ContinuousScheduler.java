@@ -16,7 +16,9 @@ import java.util.concurrent.CompletableFuture;
  * {@link ContinuousBatch}, joining the running batch at the next step there is room for its rows and leaving it when
  * its search ends, so a short summary never waits for a long one. Any settings share the batch (greedy texts, beam
  * searches of any width, any length limits), so no text waits for compatible company. A text whose step failed is
- * decoded again alone, on the summarizer's own path, so only a text at fault fails.
+ * decoded again alone, on the summarizer's own path, so only a text at fault fails. Prompt lookup, whose passes feed
+ * several tokens per row, cannot share a step with the others: those requests wait for company of their own in a static
+ * batch ({@link BatchScheduler}) beside the continuous one.
  */
 final class ContinuousScheduler implements Scheduler {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ContinuousScheduler.class);
@@ -24,15 +26,19 @@ final class ContinuousScheduler implements Scheduler {
     private final Summarizer summarizer;
     private final ContinuousBatch batch;
     private final ServerMetrics metrics;
+    /** Where requests the continuous batch cannot take (prompt lookup) are batched. */
+    private final BatchScheduler apart;
     /** Texts that may wait for room beyond those the batch holds. */
     private final int capacity;
     private int texts;
     private boolean closed;
 
-    /** Takes ownership of {@code batch}; {@code summarizer} stays the caller's. */
-    ContinuousScheduler(Summarizer summarizer, ContinuousBatch batch, int capacity, ServerMetrics metrics) {
+    /** Takes ownership of {@code batch} and {@code apart}; {@code summarizer} stays the caller's. */
+    ContinuousScheduler(Summarizer summarizer, ContinuousBatch batch, int capacity, ServerMetrics metrics,
+            BatchScheduler apart) {
         this.summarizer = summarizer;
         this.batch = batch;
+        this.apart = apart;
         this.capacity = capacity;
         this.metrics = metrics;
     }
@@ -65,6 +71,9 @@ final class ContinuousScheduler implements Scheduler {
     @Override
     public CompletableFuture<List<Summary>> submit(List<EncoderInput> inputs, DecodingSettings decoding,
             DecodingObserver stream) {
+        if (decoding.promptLookupNumTokens() > 0) {
+            return apart.submit(inputs, decoding, stream);
+        }
         synchronized (this) {
             if (closed) {
                 throw new ApiException(503, "shutting_down", "the server is shutting down", null);
@@ -135,22 +144,29 @@ final class ContinuousScheduler implements Scheduler {
     }
 
     @Override
-    public synchronized boolean busy() {
-        return texts > 0;
+    public boolean busy() {
+        synchronized (this) {
+            if (texts > 0) {
+                return true;
+            }
+        }
+        return apart.busy();
     }
 
     @Override
-    public synchronized boolean drain(long timeoutMillis) throws InterruptedException {
-        closed = true;
+    public boolean drain(long timeoutMillis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (texts > 0) {
-            long left = deadline - System.currentTimeMillis();
-            if (left <= 0) {
-                return false;
+        synchronized (this) {
+            closed = true;
+            while (texts > 0) {
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0) {
+                    return false;
+                }
+                wait(left);
             }
-            wait(left);
         }
-        return true;
+        return apart.drain(Math.max(0, deadline - System.currentTimeMillis()));
     }
 
     /** Closes the batch: texts still waiting or decoding get 503, and its worker is joined. */
@@ -169,5 +185,6 @@ final class ContinuousScheduler implements Scheduler {
                 wait();
             }
         }
+        apart.close();
     }
 }

@@ -21,7 +21,8 @@ import java.util.Set;
 final class RequestParser {
     /** The request fields, as the OpenAPI document lists them. */
     static final Set<String> FIELDS = Set.of("text", "texts", "max_new_tokens", "min_new_tokens", "num_beams",
-            "length_penalty", "no_repeat_ngram_size", "early_stopping", "prefix", "max_source_length");
+            "length_penalty", "no_repeat_ngram_size", "early_stopping", "prefix", "max_source_length",
+            "prompt_lookup_num_tokens");
     private static final int MAX_PREFIX_CHARS = 1000;
 
     private final ObjectMapper json = Json.MAPPER;
@@ -80,7 +81,8 @@ final class RequestParser {
                 earlyStopping(root),
                 integer(root, "no_repeat_ngram_size", 0, 1000),
                 prefix(root),
-                integer(root, "max_source_length", 2, config.maxInputTokens())));
+                integer(root, "max_source_length", 2, config.maxInputTokens()), null,
+                integer(root, "prompt_lookup_num_tokens", 0, 1000)));
     }
 
     static String text(JsonNode node, String field) {

@@ -58,6 +58,7 @@ public final class ServeCommand implements Command {
                 .option("device", "cpu|cuda", "where ONNX Runtime runs", "cpu")
                 .option("threads", "N", "ONNX Runtime threads; 0 uses every core", "0")
                 .option("decoder", "separate|merged", "which decoder files run the loop", "separate")
+                .option(GenerationFlags.DTYPE, "fp32|q8|q4", GenerationFlags.DTYPE_HELP, "fp32")
                 .note("""
                         example:
                           summarizer serve --model runs/samsum/final --port 8080
@@ -156,6 +157,7 @@ public final class ServeCommand implements Command {
                 mode.equals("reject"), args.intValue("max-texts", 1, 10_000),
                 args.longValue("max-request-tokens"),
                 args.intValue("max-new-tokens-limit", 1, 100_000), args.intValue("max-beams", 1, 64),
-                apiKey, origins, args.intValue("shutdown-timeout-ms", 0, Integer.MAX_VALUE), Batching.parse(args.required("batching"), args.label("batching")));
+                apiKey, origins, args.intValue("shutdown-timeout-ms", 0, Integer.MAX_VALUE),
+                Batching.parse(args.required("batching"), args.label("batching")), GenerationFlags.dtype(args));
     }
 }

@@ -1,5 +1,6 @@
 package dev.summarizer.serving;
 
+import dev.summarizer.export.ModelDtype;
 import dev.summarizer.generate.OnnxSeq2SeqModel;
 import dev.summarizer.runtime.Device;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import java.util.List;
  * @param apiKey null for no authentication
  * @param corsOrigins origins allowed to call the API from a browser; empty for none
  * @param batching static batches, or texts joining and leaving the running batch at every step
+ * @param dtype which of the model's weight files to run on
  */
 public record ServerConfig(
         Path model,
@@ -42,9 +44,10 @@ public record ServerConfig(
         String apiKey,
         List<String> corsOrigins,
         long shutdownTimeoutMillis,
-        Batching batching) {
+        Batching batching,
+        ModelDtype dtype) {
 
-    /** A server with static batching. */
+    /** A server with static batching on the model's float32 files. */
     public ServerConfig(Path model, String host, int port, Device device, int threads,
             OnnxSeq2SeqModel.DecoderMode decoderMode, int maxBatchSize, long maxWaitMillis, int queueCapacity,
             long requestTimeoutMillis, long maxBodyBytes, int maxInputTokens, boolean rejectLongInputs, int maxTexts,
@@ -52,12 +55,12 @@ public record ServerConfig(
             long shutdownTimeoutMillis) {
         this(model, host, port, device, threads, decoderMode, maxBatchSize, maxWaitMillis, queueCapacity,
                 requestTimeoutMillis, maxBodyBytes, maxInputTokens, rejectLongInputs, maxTexts, maxRequestTokens,
-                maxNewTokensLimit, maxBeams, apiKey, corsOrigins, shutdownTimeoutMillis, Batching.STATIC);
+                maxNewTokensLimit, maxBeams, apiKey, corsOrigins, shutdownTimeoutMillis, Batching.STATIC, ModelDtype.FP32);
     }
 
     public ServerConfig withBatching(Batching mode) {
         return new ServerConfig(model, host, port, device, threads, decoderMode, maxBatchSize, maxWaitMillis, queueCapacity,
                 requestTimeoutMillis, maxBodyBytes, maxInputTokens, rejectLongInputs, maxTexts, maxRequestTokens,
-                maxNewTokensLimit, maxBeams, apiKey, corsOrigins, shutdownTimeoutMillis, mode);
+                maxNewTokensLimit, maxBeams, apiKey, corsOrigins, shutdownTimeoutMillis, mode, dtype);
     }
 }

@@ -68,7 +68,8 @@ public final class SummarizationServer implements AutoCloseable {
         this.inferenceParser = new InferenceApiParser(config);
         this.cors = new CorsPolicy(config.corsOrigins());
         this.scheduler = continuous != null
-                ? new ContinuousScheduler(summarizer, continuous, config.queueCapacity(), metrics)
+                ? new ContinuousScheduler(summarizer, continuous, config.queueCapacity(), metrics,
+                        new BatchScheduler(summarizer, config.maxBatchSize(), config.maxWaitMillis(), config.queueCapacity(), metrics))
                 : new BatchScheduler(summarizer, config.maxBatchSize(), config.maxWaitMillis(), config.queueCapacity(), metrics);
         this.app = Javalin.create(javalin -> {
             javalin.http.maxRequestSize = config.maxBodyBytes();
@@ -155,7 +156,8 @@ public final class SummarizationServer implements AutoCloseable {
             if (config.batching() == Batching.CONTINUOUS) {
                 ServerMetrics[] metrics = new ServerMetrics[1];
                 continuous = ContinuousBatch.open(summarizer.model(), ModelFolder.open(config.model()).readWeights(summarizer.config()),
-                        null, config.device(), config.threads(), config.maxBatchSize(), new ContinuousBatch.StepListener() {
+                        config.dtype().spec(), config.device(), config.threads(), config.maxBatchSize(),
+                        new ContinuousBatch.StepListener() {
                             @Override
                             public void beforeStep(int rows, int texts) {
                                 stepHook.beforeStep(rows, texts);
@@ -188,7 +190,7 @@ public final class SummarizationServer implements AutoCloseable {
 
     public static Summarizer loadModel(ServerConfig config) throws OrtException, IOException {
         ModelFolder folder = ExportedModel.ensure(ModelFolder.open(config.model()), System.err::println);
-        return Summarizer.open(folder, config.device(), config.threads(), config.decoderMode());
+        return Summarizer.open(folder, config.device(), config.threads(), config.decoderMode(), config.dtype());
     }
 
     /** One summary of each kind, so that the first real request does not pay for allocations and kernels. */

@@ -11,6 +11,11 @@ import dev.summarizer.generate.DecodingSettings;
 import dev.summarizer.generate.EarlyStopping;
 import dev.summarizer.generate.GenerationSettings;
 import dev.summarizer.generate.Summary;
+import dev.summarizer.generate.Summarizer;
+import dev.summarizer.generate.OnnxSeq2SeqModel;
+import dev.summarizer.export.ModelDtype;
+import dev.summarizer.model.ModelFolder;
+import dev.summarizer.runtime.Device;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -178,6 +183,50 @@ class ContinuousServingTest {
         assertEquals(200, r.statusCode(), r.body());
         assertEquals(0, failNextStep.get(), "the failure should have been injected");
         assertEquals(alone(text(6), DecodingSettings.greedy(9)).text(), JSON.readTree(r.body()).get("summary").asText());
+    }
+
+    @Test
+    void promptLookupWaitsForCompanyOfItsOwnAndGetsPlainGreedyIds() throws Exception {
+        HttpResponse<String> r = ServerTest.post(server, "/v1/summarize", JSON.createObjectNode().put("text", text(2))
+                .put("max_new_tokens", 20).put("num_beams", 1).put("prompt_lookup_num_tokens", 4).toString());
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(alone(text(2), DecodingSettings.greedy(20)).text(), JSON.readTree(r.body()).get("summary").asText());
+    }
+
+    @Test
+    void quantizedWeightsDecodeAsTheQuantizedFilesDo() throws Exception {
+        Path model = dir.resolve("quantized");
+        assertEquals(0, dev.summarizer.testing.Cli.run("init", "--config", "tiny", "--out", model.toString(), "--seed", "6").status());
+        assertEquals(0, dev.summarizer.testing.Cli.run("export", "--model", model.toString(), "--quantize", "q8").status());
+        try (Summarizer q8 = Summarizer.open(ModelFolder.open(model), Device.CPU, 1, OnnxSeq2SeqModel.DecoderMode.SEPARATE,
+                ModelDtype.Q8)) {
+            ServerConfig base = ServerTest.config(c -> {
+                c.batching = Batching.CONTINUOUS;
+                return c;
+            });
+            ServerConfig config = new ServerConfig(model, base.host(), 0, Device.CPU, 1, base.decoderMode(), 4, 10, 64, 60_000,
+                    base.maxBodyBytes(), 512, false, 16, base.maxRequestTokens(), 256, 4, null, List.of(), 10_000,
+                    Batching.CONTINUOUS, ModelDtype.Q8);
+            try (SummarizationServer quantized = SummarizationServer.start(config, q8)) {
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+                List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    String body = JSON.createObjectNode().put("text", text(i)).put("max_new_tokens", 6 + 3 * i)
+                            .put("num_beams", 1 + i % 2).toString();
+                    answers.add(pool.submit(() -> ServerTest.post(quantized, "/v1/summarize", body)));
+                }
+                GenerationSettings d = q8.defaults();
+                for (int i = 0; i < 6; i++) {
+                    HttpResponse<String> r = answers.get(i).get();
+                    assertEquals(200, r.statusCode(), r.body());
+                    DecodingSettings decoding = new DecodingSettings(6 + 3 * i, 0, 1 + i % 2, 1.0, EarlyStopping.FALSE, 0);
+                    Summary expected = q8.summarize(List.of(text(i)), new GenerationSettings(d.source().withMaxSourceLength(512),
+                            decoding)).get(0);
+                    assertEquals(expected.text(), JSON.readTree(r.body()).get("summary").asText(), "text " + i);
+                }
+                pool.shutdown();
+            }
+        }
     }
 
     @Test

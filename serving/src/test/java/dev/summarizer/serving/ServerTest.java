@@ -91,7 +91,7 @@ class ServerTest {
             return new ServerConfig(model, "127.0.0.1", 0, Device.CPU, 1, OnnxSeq2SeqModel.DecoderMode.SEPARATE, maxBatchSize,
                     maxWaitMillis, queueCapacity, requestTimeoutMillis, maxBodyBytes, maxInputTokens, rejectLongInputs, 16,
                     maxRequestTokens, 256, 4,
-                    apiKey, cors, 10_000, batching);
+                    apiKey, cors, 10_000, batching, dev.summarizer.export.ModelDtype.FP32);
         }
     }
 

@@ -78,7 +78,7 @@ public final class EvaluateCommand implements Command {
         Double loss = null;
         ModelFolder runnable = ExportedModel.ensure(model, System.err::println);
         try (Summarizer summarizer = Summarizer.open(runnable, GenerationFlags.device(args), GenerationFlags.threads(args),
-                GenerationFlags.decoderMode(args))) {
+                GenerationFlags.decoderMode(args), GenerationFlags.dtype(args))) {
             GenerationSettings settings;
             try {
                 settings = GenerationFlags.overrides(args).applyTo(summarizer.defaults());

@@ -3,6 +3,7 @@ package dev.summarizer.training.commands;
 import dev.summarizer.cli.Command;
 import dev.summarizer.commands.ExportCommand;
 import dev.summarizer.cli.GenerationFlags;
+import dev.summarizer.cli.QuantizeFlags;
 import dev.summarizer.cli.Options;
 import dev.summarizer.cli.ParsedArgs;
 import dev.summarizer.cli.UsageException;
@@ -34,7 +35,7 @@ public final class TrainCommand implements Command {
 
     @Override
     public Options options() {
-        return new Options()
+        Options options = new Options()
                 .option("model", "DIR", "the model folder to start from (see init and fetch)")
                 .option("train", "FILE", "training data: .jsonl, .json, .csv or .tsv")
                 .option("validation", "FILE", "validation data for eval loss and ROUGE")
@@ -113,7 +114,8 @@ public final class TrainCommand implements Command {
                 .option("lora-dropout", "X", "dropout on the adapter's input (default: 0.05)")
                 .option("lora-target-modules", "LIST", "the linear layers to adapt, comma-separated: q, k, v, o, wi, wi_0, "
                         + "wi_1, wo, or all-linear (default: q,v)")
-                .option("lora-adapter", "DIR", "start from this PEFT LoRA adapter folder (its rank, alpha and targets)")
+                .option("lora-adapter", "DIR", "start from this PEFT LoRA adapter folder (its rank, alpha and targets)");
+        return QuantizeFlags.addTo(options)
                 .note("""
                         Semantics are the Hugging Face Trainer's with torch AdamW: weight decay skips layer norms; the
                         linear schedule's first step uses lr * 0 / warmup; the loss is the mean token cross-entropy of a
@@ -245,7 +247,8 @@ public final class TrainCommand implements Command {
         TrainingArguments.Checkpointing checkpointing = new TrainingArguments.Checkpointing(
                 a.requiredPath("output-dir"), a.flag("overwrite-output-dir"), strategy(a, "save-strategy"),
                 a.intValue("save-steps", 0, Integer.MAX_VALUE), a.intValue("save-total-limit", 0, 1_000_000),
-                a.flag("load-best-model-at-end"), a.path("resume-from-checkpoint"), ExportCommand.maxShardSize(a));
+                a.flag("load-best-model-at-end"), a.path("resume-from-checkpoint"), ExportCommand.maxShardSize(a),
+                QuantizeFlags.specs(a));
         return new TrainingArguments(a.requiredPath("model"), data, optimizer, schedule, evaluation, checkpointing,
                 strategy(a, "logging-strategy"), loggingSteps, reportTo(a), a.longValue("seed"),
                 a.has("dropout") ? a.doubleValue("dropout", 0, 0.99) : null,

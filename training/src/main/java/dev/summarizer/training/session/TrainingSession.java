@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtSession;
 import dev.summarizer.training.artifacts.ArtifactNames;
 import dev.summarizer.training.artifacts.OptimizerGraph;
 import dev.summarizer.export.OnnxExport;
+import dev.summarizer.export.quantize.QuantizationSpec;
 import dev.summarizer.model.FloatTensor;
 import dev.summarizer.model.ModelFolder;
 import dev.summarizer.model.ParameterSpec;
@@ -404,7 +405,13 @@ public final class TrainingSession implements AutoCloseable {
      * folder's generation_config.json and tokenizer files, and the four ONNX files; atomically.
      */
     public void exportModel(Path out, ModelFolder source, long maxShardBytes) throws IOException {
-        OnnxExport.exportFolder(weights(), source, out, maxShardBytes, line -> {});
+        exportModel(out, source, maxShardBytes, List.of());
+    }
+
+    /** As {@link #exportModel(Path, ModelFolder, long)}, with the quantized files of {@code quantizations} too. */
+    public void exportModel(Path out, ModelFolder source, long maxShardBytes, List<QuantizationSpec> quantizations)
+            throws IOException {
+        OnnxExport.exportFolder(weights(), source, out, maxShardBytes, quantizations, line -> {});
     }
 
     @Override

@@ -26,8 +26,8 @@ interface FineTuning {
             throws OrtException;
 
     /** Writes the run's results into {@code outputDir} from the session's current values: at least {@code final/}. */
-    void writeResults(TrainingSession session, ModelFolder source, Path outputDir, long maxShardBytes) throws IOException;
+    void writeResults(TrainingSession session, ModelFolder source, Path outputDir, TrainingArguments.Checkpointing export) throws IOException;
 
     /** The same from one of the run's checkpoints (the best one, for load_best_model_at_end). */
-    void writeResults(Path checkpoint, ModelFolder source, T5Config config, Path outputDir, long maxShardBytes) throws IOException;
+    void writeResults(Path checkpoint, ModelFolder source, T5Config config, Path outputDir, TrainingArguments.Checkpointing export) throws IOException;
 }

@@ -29,13 +29,13 @@ record FullFineTuning(Device device, int threads) implements FineTuning {
     }
 
     @Override
-    public void writeResults(TrainingSession session, ModelFolder source, Path outputDir, long maxShardBytes) throws IOException {
-        session.exportModel(outputDir.resolve(Trainer.FINAL), source, maxShardBytes);
+    public void writeResults(TrainingSession session, ModelFolder source, Path outputDir, TrainingArguments.Checkpointing export) throws IOException {
+        session.exportModel(outputDir.resolve(Trainer.FINAL), source, export.maxShardBytes(), export.finalQuantizations());
     }
 
     @Override
-    public void writeResults(Path checkpoint, ModelFolder source, T5Config config, Path outputDir, long maxShardBytes) throws IOException {
+    public void writeResults(Path checkpoint, ModelFolder source, T5Config config, Path outputDir, TrainingArguments.Checkpointing export) throws IOException {
         OnnxExport.exportFolder(TrainingCheckpoint.read(checkpoint, config).weights(), source, outputDir.resolve(Trainer.FINAL),
-                maxShardBytes, line -> {});
+                export.maxShardBytes(), export.finalQuantizations(), line -> {});
     }
 }

@@ -113,18 +113,18 @@ final class LoraFineTuning implements FineTuning {
     }
 
     @Override
-    public void writeResults(TrainingSession session, ModelFolder source, Path outputDir, long maxShardBytes) throws IOException {
+    public void writeResults(TrainingSession session, ModelFolder source, Path outputDir, TrainingArguments.Checkpointing export) throws IOException {
         LoraParameters trained = (LoraParameters) session.trainable();
         AdapterFiles.writeFolder(outputDir.resolve(ADAPTER), new LoraAdapter(trained.loraConfig(), trained.modules(),
                 session.trainedValues()), baseModel);
-        session.exportModel(outputDir.resolve(Trainer.FINAL), source, maxShardBytes);
+        session.exportModel(outputDir.resolve(Trainer.FINAL), source, export.maxShardBytes(), export.finalQuantizations());
     }
 
     @Override
-    public void writeResults(Path checkpoint, ModelFolder source, T5Config config, Path outputDir, long maxShardBytes) throws IOException {
+    public void writeResults(Path checkpoint, ModelFolder source, T5Config config, Path outputDir, TrainingArguments.Checkpointing export) throws IOException {
         T5Weights base = source.readWeights(config);
         LoraAdapter adapter = LoraCheckpoint.read(checkpoint, base.layout()).adapter();
         AdapterFiles.writeFolder(outputDir.resolve(ADAPTER), adapter, baseModel);
-        OnnxExport.exportFolder(LoraMerge.merged(base, adapter), source, outputDir.resolve(Trainer.FINAL), maxShardBytes, line -> {});
+        OnnxExport.exportFolder(LoraMerge.merged(base, adapter), source, outputDir.resolve(Trainer.FINAL), export.maxShardBytes(), export.finalQuantizations(), line -> {});
     }
 }

@@ -307,9 +307,9 @@ public final class Trainer {
         if (args.checkpointing().loadBestModelAtEnd() && checkpoints.best() != null) {
             out.printf("loading the best checkpoint, %s (%s %.4f)%n", checkpoints.best(),
                     args.evaluation().metricForBestModel(), state.bestMetric);
-            fineTuning.writeResults(checkpoints.best(), source, config, args.outputDir(), args.checkpointing().maxShardBytes());
+            fineTuning.writeResults(checkpoints.best(), source, config, args.outputDir(), args.checkpointing());
         } else {
-            fineTuning.writeResults(session, source, args.outputDir(), args.checkpointing().maxShardBytes());
+            fineTuning.writeResults(session, source, args.outputDir(), args.checkpointing());
         }
         out.printf("wrote the final model to %s%n", finalModel);
         return finalModel;

@@ -5,7 +5,9 @@ import dev.summarizer.generate.SourceSettings;
 import dev.summarizer.runtime.Device;
 import dev.summarizer.training.artifacts.AdamWSettings;
 import dev.summarizer.training.session.LearningRateSchedule;
+import dev.summarizer.export.quantize.QuantizationSpec;
 import java.nio.file.Path;
+import java.util.List;
 import dev.summarizer.Json;
 
 /**
@@ -114,6 +116,7 @@ public record TrainingArguments(
      * @param saveTotalLimit 0 keeps every checkpoint; the best one is always kept
      * @param resumeFromCheckpoint a checkpoint folder, {@code latest}, or null for a fresh run
      * @param maxShardBytes the final model's weights go in shards of at most this
+     * @param finalQuantizations the quantized files final/'s export writes beside the float32 ones
      */
     public record Checkpointing(
             Path outputDir,
@@ -123,7 +126,8 @@ public record TrainingArguments(
             int saveTotalLimit,
             boolean loadBestModelAtEnd,
             Path resumeFromCheckpoint,
-            long maxShardBytes) {}
+            long maxShardBytes,
+            List<QuantizationSpec> finalQuantizations) {}
 
     public Path outputDir() {
         return checkpointing.outputDir();
