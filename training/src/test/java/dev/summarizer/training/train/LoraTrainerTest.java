@@ -154,7 +154,8 @@ class LoraTrainerTest {
         }
         assertEquals(4, JSON.readTree(checkpoint.resolve("trainer_state.json").toFile()).get("global_step").asLong());
         try (Stream<Path> files = Files.list(out)) {
-            assertEquals(List.of("adapter", "checkpoint-4", "checkpoint-8", "final", "metrics.jsonl"),
+            assertEquals(List.of("adapter", "all_results.json", "checkpoint-4", "checkpoint-8", "curves.png", "final", "metrics.jsonl",
+                    "train_results.json"),
                     files.map(p -> p.getFileName().toString()).sorted().toList());
         }
     }
@@ -191,7 +192,8 @@ class LoraTrainerTest {
         Path base = baseModel(dir, "relu-tied");
         Path out = dir.resolve("run");
         Cli.Result r = Cli.run(flags(base, out, "relu-tied", "--validation", TRAINER.resolve("validation.jsonl").toString(),
-                "--eval-steps", "4", "--save-steps", "4", "--generation-eval-samples", "2", "--generation-max-length", "4",
+                "--eval-steps", "4", "--save-steps", "4", "--predict-with-generate", "true", "--generation-eval-samples", "2",
+                "--generation-max-length", "4",
                 "--metric-for-best-model", "eval_loss", "--greater-is-better", "true", "--load-best-model-at-end", "true"));
         assertEquals(0, r.status(), r.err());
         List<JsonNode> evals = rows(out.resolve("metrics.jsonl")).stream().filter(row -> row.has("eval_loss")).toList();
