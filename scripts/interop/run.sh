@@ -24,9 +24,14 @@ node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 18 ? 0 : 1)
 pinned="$(node -p 'require(process.argv[1]).dependencies["@huggingface/transformers"]' "$here/package.json")"
 installed="$(node -p 'try { require(process.argv[1]).version } catch { "" }' \
     "$here/node_modules/@huggingface/transformers/package.json")"
-if [[ "$installed" != "$pinned" ]]; then
+# The ONNX Runtime transformers.js runs on is pinned by package.json's overrides (its own, 1.21, has no 8-bit
+# MatMulNBits): an install from before the override is redone.
+pinned_ort="$(node -p 'require(process.argv[1]).overrides["onnxruntime-node"]' "$here/package.json")"
+installed_ort="$(node -p 'try { require(process.argv[1]).version } catch { "" }' \
+    "$here/node_modules/onnxruntime-node/package.json")"
+if [[ "$installed" != "$pinned" || "$installed_ort" != "$pinned_ort" ]]; then
     command -v npm >/dev/null 2>&1 || fail "npm is needed to install @huggingface/transformers and is not on PATH"
-    echo "interop: installing @huggingface/transformers $pinned into $here/node_modules (first use)..." >&2
+    echo "interop: installing @huggingface/transformers $pinned (onnxruntime-node $pinned_ort) into $here/node_modules..." >&2
     # --ignore-scripts: onnxruntime-node's install script only downloads optional CUDA binaries;
     # the CPU binaries ship inside the package.
     (cd "$here" && npm install --ignore-scripts --no-audit --no-fund --loglevel=error >&2) ||
