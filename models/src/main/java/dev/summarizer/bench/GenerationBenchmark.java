@@ -8,8 +8,11 @@ import dev.summarizer.cli.JsonLines;
 import dev.summarizer.cli.Options;
 import dev.summarizer.cli.ParsedArgs;
 import dev.summarizer.export.ModelDtype;
+import dev.summarizer.generate.ContinuousBatch;
+import dev.summarizer.generate.DecodingObserver;
 import dev.summarizer.generate.DecodingSettings;
 import dev.summarizer.generate.EarlyStopping;
+import dev.summarizer.generate.EncoderInput;
 import dev.summarizer.generate.GenerationSettings;
 import dev.summarizer.generate.OnnxSeq2SeqModel;
 import dev.summarizer.generate.Summarizer;
@@ -20,6 +23,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Times summarization of a JSONL file's dialogues, one at a time or in batches: seconds per summary after load,
@@ -42,6 +49,9 @@ public final class GenerationBenchmark {
                 .option("threads", "N", "ONNX Runtime threads; 0 uses every core", "0")
                 .option(GenerationFlags.DTYPE, "fp32|q8|q4", GenerationFlags.DTYPE_HELP, "fp32")
                 .option("prompt-lookup-num-tokens", "N", "greedy only: prompt-lookup drafts of up to N tokens", "0")
+                .option("batching", "static|continuous", "static: batches of --batch-size texts, each run until its last"
+                        + " text ends; continuous: one continuous batch of --batch-size rows that a text joins as another"
+                        + " leaves (as serve --batching continuous decodes)", "static")
                 .option("predictions", "FILE", "write {\"prediction\", \"reference\"} rows (last beam width)");
     }
 
@@ -53,6 +63,14 @@ public final class GenerationBenchmark {
         int lookup = args.intValue("prompt-lookup-num-tokens", 0, 1000);
         OnnxSeq2SeqModel.DecoderMode mode = GenerationFlags.decoderMode(args);
         ModelDtype dtype = GenerationFlags.dtype(args);
+        boolean continuous = switch (args.required("batching")) {
+            case "static" -> false;
+            case "continuous" -> true;
+            default -> throw new IllegalArgumentException("--batching: static or continuous, got " + args.required("batching"));
+        };
+        if (continuous && lookup > 0) {
+            throw new IllegalArgumentException("--batching continuous: prompt lookup decodes outside a continuous batch");
+        }
 
         List<String> texts = new ArrayList<>();
         List<String> references = new ArrayList<>();
@@ -71,22 +89,38 @@ public final class GenerationBenchmark {
             }
         }
         long loadStart = System.nanoTime();
-        try (Summarizer summarizer = Summarizer.open(ModelFolder.open(args.requiredPath("model")), Device.CPU,
-                GenerationFlags.threads(args), mode, dtype)) {
+        ModelFolder folder = ModelFolder.open(args.requiredPath("model"));
+        int threads = GenerationFlags.threads(args);
+        try (Summarizer summarizer = Summarizer.open(folder, Device.CPU, threads, mode, dtype);
+                ContinuousBatch continuousBatch = continuous
+                        ? ContinuousBatch.open(summarizer.model(), folder.readWeights(summarizer.config()), dtype.spec(),
+                                Device.CPU, threads, batch, ContinuousBatch.StepListener.NONE)
+                        : null) {
             double load = (System.nanoTime() - loadStart) / 1e9;
             List<Summary> last = List.of();
             for (String beamsArg : args.required("beams").split(",")) {
                 int beams = Integer.parseInt(beamsArg.strip());
                 GenerationSettings settings = new GenerationSettings(summarizer.defaults().source().withMaxSourceLength(512),
                         new DecodingSettings(maxNew, 0, beams, 1.0, EarlyStopping.FALSE, 0, beams == 1 ? lookup : 0));
-                summarizer.summarize(List.of(texts.get(0)), settings); // warm-up: first-run allocations and JIT
+                // Warm-up: first-run allocations and JIT.
+                if (continuousBatch != null) {
+                    summarizeContinuously(summarizer, continuousBatch, texts.subList(0, 1), settings, 1);
+                } else {
+                    summarizer.summarize(List.of(texts.get(0)), settings);
+                }
                 long ortBefore = summarizer.model().timer().nanos();
                 long passesBefore = summarizer.model().timer().decoderPasses();
+                long decoderBefore = summarizer.model().timer().decoderNanos();
                 long tokens = 0;
                 List<Summary> summaries = new ArrayList<>();
                 long start = System.nanoTime();
-                for (int i = 0; i < texts.size(); i += batch) {
-                    summaries.addAll(summarizer.summarize(texts.subList(i, Math.min(texts.size(), i + batch)), settings));
+                if (continuousBatch != null) {
+                    int concurrent = Math.max(1, batch / beams);
+                    summaries.addAll(summarizeContinuously(summarizer, continuousBatch, texts, settings, concurrent));
+                } else {
+                    for (int i = 0; i < texts.size(); i += batch) {
+                        summaries.addAll(summarizer.summarize(texts.subList(i, Math.min(texts.size(), i + batch)), settings));
+                    }
                 }
                 double wall = (System.nanoTime() - start) / 1e9;
                 for (Summary s : summaries) {
@@ -94,6 +128,7 @@ public final class GenerationBenchmark {
                 }
                 double ort = (summarizer.model().timer().nanos() - ortBefore) / 1e9;
                 long passes = summarizer.model().timer().decoderPasses() - passesBefore;
+                double decoderSeconds = (summarizer.model().timer().decoderNanos() - decoderBefore) / 1e9;
                 ObjectNode result = Json.MAPPER.createObjectNode();
                 result.put("implementation", "summarizer-java");
                 result.put("dtype", dtype.cliName());
@@ -101,6 +136,7 @@ public final class GenerationBenchmark {
                 result.put("num_beams", beams);
                 result.put("prompt_lookup_num_tokens", settings.decoding().promptLookupNumTokens());
                 result.put("batch_size", batch);
+                result.put("batching", continuous ? "continuous" : "static");
                 result.put("summaries", texts.size());
                 result.put("max_new_tokens", maxNew);
                 result.put("load_seconds", load);
@@ -109,6 +145,7 @@ public final class GenerationBenchmark {
                 result.put("tokens_per_second", tokens / wall);
                 result.put("decoder_passes", passes);
                 result.put("passes_per_token", (double) passes / tokens);
+                result.put("decoder_ms_per_pass", passes > 0 ? 1000 * decoderSeconds / passes : 0);
                 result.put("ort_share", ort / wall);
                 System.out.println(Json.MAPPER.writeValueAsString(result));
                 last = summaries;
@@ -129,5 +166,32 @@ public final class GenerationBenchmark {
                 JsonLines.write(predictions, rows);
             }
         }
+    }
+
+    /**
+     * Decodes {@code texts} through {@code rows}, {@code concurrent} texts at a time (a thread each, the next text
+     * joining as one ends), in input order.
+     */
+    private static List<Summary> summarizeContinuously(Summarizer summarizer, ContinuousBatch rows, List<String> texts,
+            GenerationSettings settings, int concurrent) throws Exception {
+        Summary[] out = new Summary[texts.size()];
+        AtomicInteger next = new AtomicInteger();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> running = new ArrayList<>();
+            for (int t = 0; t < concurrent; t++) {
+                running.add(threads.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < texts.size(); i = next.getAndIncrement()) {
+                        EncoderInput input = summarizer.prepare(texts.get(i), settings.source());
+                        long[] ids = rows.generate(input, settings.decoding(), DecodingObserver.NONE);
+                        out[i] = new Summary(summarizer.tokenizer().decode(ids), ids, input.tokenCount(), input.truncated());
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : running) {
+                f.get();
+            }
+        }
+        return List.of(out);
     }
 }

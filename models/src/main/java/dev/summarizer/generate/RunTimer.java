@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class RunTimer {
     private final LongAdder nanos = new LongAdder();
     private final LongAdder decoderPasses = new LongAdder();
+    private final LongAdder decoderNanos = new LongAdder();
 
     OrtSession.Result run(OrtSession session, Map<String, OnnxTensor> inputs) throws OrtException {
         long start = System.nanoTime();
@@ -38,12 +39,22 @@ public final class RunTimer {
     OrtSession.Result runDecoder(OrtSession session, Map<String, OnnxTensor> inputs, Set<String> outputs,
             Map<String, OnnxTensor> pinnedOutputs) throws OrtException {
         decoderPasses.increment();
-        return run(session, inputs, outputs, pinnedOutputs);
+        long start = System.nanoTime();
+        try {
+            return run(session, inputs, outputs, pinnedOutputs);
+        } finally {
+            decoderNanos.add(System.nanoTime() - start);
+        }
     }
 
     /** Decoder passes run so far (one per token in plain greedy search; fewer with prompt lookup). */
     public long decoderPasses() {
         return decoderPasses.sum();
+    }
+
+    /** Time inside decoder passes alone (a part of {@link #nanos}). */
+    public long decoderNanos() {
+        return decoderNanos.sum();
     }
 
     public long nanos() {
