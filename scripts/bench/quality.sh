@@ -39,7 +39,7 @@ if [ ! -f "$DEMO/train/final/model.safetensors" ]; then
   "$SUMMARIZER" train --model "$DEMO/untrained" --train "$DEMO/data/train.jsonl" --validation "$DEMO/data/validation.jsonl" \
     --output-dir "$DEMO/train" --overwrite-output-dir --learning-rate 3e-3 --warmup-steps 100 \
     --per-device-train-batch-size 32 --max-steps 1000 --logging-steps 50 --eval-steps 500 \
-    --generation-eval-samples 100 --save-steps 0 >&2
+    --predict-with-generate --generation-eval-samples 100 --save-steps 0 >&2
 fi
 if [ ! -f "$LEARNING/final/model.safetensors" ]; then
   echo "== training the tiny preset on DialogSum in $LEARNING (scripts/bench/learning.sh)" >&2

@@ -39,8 +39,8 @@ public final class ServeCommand implements Command {
                 .option("model", "DIR", "an exported model folder")
                 .option("host", "ADDRESS", "the address to listen on (0.0.0.0 for every interface)", "127.0.0.1")
                 .option("port", "N", "the port to listen on; 0 picks a free one", "8080")
-                .option("batching", "static|continuous", "static batches, or texts joining and leaving the running batch at "
-                        + "every decoder step", "static")
+                .option("batching", "continuous|static", "continuous: texts join and leave the running batch at every"
+                        + " decoder step; static: a batch runs until its longest text ends (see BENCHMARKS.md)", "continuous")
                 .option("max-batch-size", "N", "texts decoded together at most (continuous: decoder rows, texts x beams)", "8")
                 .option("max-wait-ms", "N", "how long a batch waits for more requests", "10")
                 .option("queue-size", "N", "requests that may wait; more get 503 with Retry-After", "64")

@@ -19,8 +19,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The {@code serve} command as a real process: what a supervisor's SIGTERM does to the requests in flight. */
 class ServeProcessTest {
@@ -31,15 +32,17 @@ class ServeProcessTest {
     @TempDir
     Path dir;
 
-    @Test
-    void sigtermLetsTheRunningRequestAndStreamFinishThenExitsZero() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"static", "continuous"})
+    void sigtermLetsTheRunningRequestAndStreamFinishThenExitsZero(String batching) throws Exception {
         Path model = dir.resolve("tiny");
         assertEquals(0, Cli.run("init", "--config", "tiny", "--out", model.toString(), "--seed", "8").status());
         assertEquals(0, Cli.run("export", "--model", model.toString()).status());
         Path log = dir.resolve("serve.log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "dev.summarizer.cli.Main",
-                "serve", "--model", model.toString(), "--port", "0", "--threads", "1", "--shutdown-timeout-ms", "60000"));
+                "serve", "--model", model.toString(), "--port", "0", "--threads", "1", "--shutdown-timeout-ms", "60000",
+                "--batching", batching));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("ORT_DISABLE_TELEMETRY", "1");
         builder.environment().put("OPT_OUT_TRACKING", "true");
@@ -56,14 +59,16 @@ class ServeProcessTest {
                 assertTrue(System.nanoTime() < deadline, "the request never started decoding");
                 Thread.sleep(20);
             }
-            // A stream queued behind it: it must be decoded and sent to its end during the drain.
+            // A stream behind it (queued under static batching, beside it under continuous batching): it must be
+            // decoded and sent to its end during the drain.
             String streamBody = JSON.createObjectNode().put("text", "Ben: and a streamed one").put("max_new_tokens", 60)
                     .put("min_new_tokens", 60).put("num_beams", 1).toString();
             CompletableFuture<HttpResponse<String>> stream = HTTP.sendAsync(HttpRequest.newBuilder(
                     url(port, "/v1/summarize/stream")).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(streamBody)).build(), HttpResponse.BodyHandlers.ofString());
-            while (!get(port, "/metrics").contains("summarizer_queue_depth 1.0")) {
-                assertTrue(System.nanoTime() < deadline, "the stream was never queued");
+            String waiting = batching.equals("static") ? "summarizer_queue_depth 1.0" : "summarizer_decoding_texts 2.0";
+            while (!get(port, "/metrics").contains(waiting)) {
+                assertTrue(System.nanoTime() < deadline, "the stream never joined (" + waiting + ")");
                 Thread.sleep(20);
             }
 

@@ -14,6 +14,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -48,6 +49,7 @@ public final class TrainingCurves {
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setLegendVisible(true);
         chart.setYAxisGroupTitle(1, "ROUGE (F1)");
+        chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
         for (var e : series.entrySet()) {
             List<double[]> points = e.getValue();
             if (points.isEmpty()) {

@@ -123,7 +123,8 @@ public final class Trainer {
                         : MetricsLog.create(output.resolve(METRICS));
                 Evaluator evaluator = evalData == null || args.evaluation().strategy() == Strategy.NO ? null
                         : Evaluator.open(session, source, evalData, args, config.padTokenId());
-                ReportCallback report = new ReportCallback(output, args.model().getFileName() + " -> " + output,
+                ReportCallback report = new ReportCallback(output,
+                        args.model().getFileName() + " -> " + output.toAbsolutePath().getFileName(),
                         args.reportTo() == TrainingArguments.ReportTo.TENSORBOARD
                                 ? TensorBoardEvents.open(output.resolve("runs"), hostName()) : null, Progress.on(out))) {
             Progress progress = Progress.on(out);
