@@ -31,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,8 @@ public final class SummarizationServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SummarizationServer.class);
     private static final ObjectMapper JSON = Json.MAPPER;
     private static final String REQUEST_START = "summarizer.start";
+    /** Requests past the first before-handler whose answer is not yet written. */
+    private final AtomicInteger answering = new AtomicInteger();
     private static final java.util.Set<String> ENDPOINTS = java.util.Set.of("/", "/healthz", "/readyz", "/metrics",
             "/openapi.json", "/v1/summarize", "/v1/summarize/stream");
 
@@ -86,7 +89,12 @@ public final class SummarizationServer implements AutoCloseable {
                 jetty.insertHandler(new GracefulHandler());
             });
             var routes = javalin.routes;
-            routes.before(ctx -> ctx.attribute(REQUEST_START, System.nanoTime()));
+            routes.before(ctx -> {
+                ctx.attribute(REQUEST_START, System.nanoTime());
+                answering.incrementAndGet();
+            });
+            // Javalin logs a request once its answer is written and closed: until then, stopping Jetty could cut it.
+            javalin.requestLogger.http((ctx, millis) -> answering.decrementAndGet());
             routes.before("/v1/*", this::guardApi);
             // The Inference API's routes: POST / (GET / is the page, open to all) and POST /models/{name}.
             routes.before("/", ctx -> {
@@ -541,6 +549,12 @@ public final class SummarizationServer implements AutoCloseable {
             LOG.warn("shutdown timeout: some requests were still running");
         }
         scheduler.close();
+        // Decoded answers may still be on their way out; Jetty's graceful stop alone was seen to cut one short (a 200
+        // whose JSON ended half way) when the body was still being copied as the server stopped.
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(1000, config.shutdownTimeoutMillis()));
+        while (answering.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
         app.stop();
     }
 }
