@@ -1,6 +1,15 @@
 package dev.summarizer.export;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import com.google.protobuf.CodedInputStream;
 import dev.summarizer.export.quantize.QuantizationSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Which weights of an exported folder a model runs on, in transformers.js's words: the float32 files, or the
@@ -26,6 +35,36 @@ public enum ModelDtype {
 
     /** How this dtype's files quantize their linear weights (at the default block size); null for float32. */
     public QuantizationSpec spec() {
+        return spec;
+    }
+
+    /**
+     * How this dtype's files in {@code onnxDir} were quantized (bits, block size and accuracy level of their
+     * MatMulNBits nodes, which {@code --quantize-block-size} may have set), read from a decoder file: what a
+     * graph built to decode exactly as those files do must use. This dtype's default when that file has no such node;
+     * null for float32.
+     */
+    public QuantizationSpec specIn(Path onnxDir) throws IOException {
+        if (spec == null) {
+            return null;
+        }
+        Path file = onnxDir.resolve(fileName(OptimumLayout.DECODER_WITH_PAST_FILE));
+        if (!Files.isRegularFile(file)) {
+            file = onnxDir.resolve(fileName(OptimumLayout.DECODER_MERGED_FILE));
+        }
+        ModelProto model;
+        try (InputStream in = Files.newInputStream(file)) {
+            model = ModelProto.parseFrom(CodedInputStream.newInstance(in));
+        }
+        for (NodeProto node : model.getGraph().getNodeList()) {
+            if (node.getOpType().equals("MatMulNBits")) {
+                Map<String, Long> attributes = new HashMap<>();
+                node.getAttributeList().forEach(a -> attributes.put(a.getName(), a.getI()));
+                return new QuantizationSpec(Math.toIntExact(attributes.getOrDefault("bits", (long) spec.bits())),
+                        Math.toIntExact(attributes.getOrDefault("block_size", (long) spec.blockSize())),
+                        Math.toIntExact(attributes.getOrDefault("accuracy_level", (long) spec.accuracyLevel())));
+            }
+        }
         return spec;
     }
 

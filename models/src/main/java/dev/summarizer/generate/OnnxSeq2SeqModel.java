@@ -19,12 +19,14 @@ import dev.summarizer.export.InferenceGraphs;
 import dev.summarizer.export.ModelDtype;
 import dev.summarizer.export.OptimumLayout;
 import dev.summarizer.export.SuppliedInitializers;
+import dev.summarizer.export.quantize.QuantizationSpec;
 import dev.summarizer.model.ModelFormatException;
 import dev.summarizer.model.T5Config;
 import dev.summarizer.model.T5ParameterLayout;
 import dev.summarizer.runtime.Device;
 import dev.summarizer.runtime.NativeResources;
 import dev.summarizer.runtime.Sessions;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -64,6 +66,9 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
     private final OrtSession cacheReorder;
     private final OrtSession cacheTrim;
     private final RunTimer timer;
+    /** Where this model's files are and which of them it runs; null for a model over live parameters. */
+    private Path onnxDir;
+    private ModelDtype dtype = ModelDtype.FP32;
     private final Map<OrtSession, Set<String>> outputNames = new java.util.concurrent.ConcurrentHashMap<>();
     /** For a model over live parameters: how to open its stages again; null for exported files. */
     private final LiveStages live;
@@ -120,9 +125,19 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
             sessions.forEach(opened::add);
             Stages stages = new Stages(sessions.get(0), sessions.get(1), sessions.get(sessions.size() - 1));
             OnnxSeq2SeqModel model = withHelpers(opened, config, mode, stages, null);
+            model.onnxDir = onnx;
+            model.dtype = dtype;
             opened.handOver();
             return model;
         }
+    }
+
+    /**
+     * How the quantized files this model runs were made (bits, block size, accuracy level), read from them; null for
+     * float32. A graph built to decode as these files do must quantize with it.
+     */
+    public QuantizationSpec quantization() throws IOException {
+        return onnxDir == null ? null : dtype.specIn(onnxDir);
     }
 
     /**

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.summarizer.export.ExportedModel;
+import dev.summarizer.export.quantize.QuantizationSpec;
 import dev.summarizer.generate.DecodingObserver;
 import dev.summarizer.generate.DecodingSettings;
 import dev.summarizer.generate.EncoderInput;
@@ -22,6 +23,7 @@ import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -155,6 +157,15 @@ public final class SummarizationServer implements AutoCloseable {
         return start(config, summarizer, ContinuousBatch.StepListener.NONE);
     }
 
+    /** The quantization of the files {@code summarizer} runs, which the continuous batch's decoder must match. */
+    private static QuantizationSpec quantization(Summarizer summarizer) {
+        try {
+            return summarizer.model().quantization();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the quantized decoder's settings: " + e.getMessage(), e);
+        }
+    }
+
     /** Tests: {@code stepHook} also sees every continuous batching step, before the metrics do. */
     static SummarizationServer start(ServerConfig config, Summarizer summarizer, ContinuousBatch.StepListener stepHook)
             throws OrtException {
@@ -164,7 +175,7 @@ public final class SummarizationServer implements AutoCloseable {
             if (config.batching() == Batching.CONTINUOUS) {
                 ServerMetrics[] metrics = new ServerMetrics[1];
                 continuous = ContinuousBatch.open(summarizer.model(), ModelFolder.open(config.model()).readWeights(summarizer.config()),
-                        config.dtype().spec(), config.device(), config.threads(), config.maxBatchSize(),
+                        quantization(summarizer), config.device(), config.threads(), config.maxBatchSize(),
                         new ContinuousBatch.StepListener() {
                             @Override
                             public void beforeStep(int rows, int texts) {

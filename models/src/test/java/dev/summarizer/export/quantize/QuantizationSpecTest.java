@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 class QuantizationSpecTest {
     @Test
     void namesAndFilesAreTransformersJss() {
-        assertEquals(new QuantizationSpec(8, 32, 4), QuantizationSpec.named("q8"));
-        assertEquals(new QuantizationSpec(4, 32, 4), QuantizationSpec.named("q4"));
+        assertEquals(new QuantizationSpec(8, 128, 4), QuantizationSpec.named("q8"));
+        assertEquals(new QuantizationSpec(4, 128, 4), QuantizationSpec.named("q4"));
         assertEquals("encoder_model_quantized.onnx", QuantizationSpec.Q8.fileName("encoder_model.onnx"));
         assertEquals("decoder_model_merged_q4.onnx", QuantizationSpec.Q4.fileName("decoder_model_merged.onnx"));
     }
