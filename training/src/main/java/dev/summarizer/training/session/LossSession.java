@@ -1,7 +1,6 @@
 package dev.summarizer.training.session;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.summarizer.model.T5Weights;
@@ -11,16 +10,12 @@ import dev.summarizer.runtime.NativeResources;
 import dev.summarizer.runtime.Sessions;
 import dev.summarizer.training.artifacts.ArtifactNames;
 import dev.summarizer.training.artifacts.TrainingGraphs;
-import java.nio.LongBuffer;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The teacher-forced loss of a model on batches, as the Trainer's evaluation computes {@code eval_loss}: the eval
  * graph (forward and loss, no dropout, no gradients) over a model's weights, for {@code evaluate}.
  */
 public final class LossSession implements AutoCloseable {
-    private final OrtEnvironment env = Sessions.environment();
     private final OrtSession eval;
     private final TensorBuffers params;
 
@@ -43,25 +38,11 @@ public final class LossSession implements AutoCloseable {
 
     /** The mean token cross-entropy of {@code batch} (labels -100 ignored). */
     public double loss(Batch batch) throws OrtException {
-        try (NativeResources opened = new NativeResources()) {
-            Map<String, OnnxTensor> inputs = new HashMap<>(params.tensors());
-            inputs.put(ArtifactNames.INPUT_IDS, opened.add(longs(batch.inputIds())));
-            inputs.put(ArtifactNames.ATTENTION_MASK, opened.add(longs(batch.attentionMask())));
-            inputs.put(ArtifactNames.LABELS, opened.add(longs(batch.labels())));
-            try (OrtSession.Result result = eval.run(inputs)) {
-                Object value = ((OnnxTensor) result.get(ArtifactNames.LOSS).orElseThrow()).getValue();
-                return value instanceof Float f ? f : (Double) value;
-            }
+        try (BatchTensors inputs = new BatchTensors(batch);
+                OrtSession.Result result = eval.run(inputs.with(params.tensors()))) {
+            Object value = ((OnnxTensor) result.get(ArtifactNames.LOSS).orElseThrow()).getValue();
+            return value instanceof Float f ? f : (Double) value;
         }
-    }
-
-    private OnnxTensor longs(long[][] rows) throws OrtException {
-        int width = rows[0].length;
-        long[] flat = new long[rows.length * width];
-        for (int i = 0; i < rows.length; i++) {
-            System.arraycopy(rows[i], 0, flat, i * width, width);
-        }
-        return OnnxTensor.createTensor(env, LongBuffer.wrap(flat), new long[] {rows.length, width});
     }
 
     @Override

@@ -419,41 +419,4 @@ public final class TrainingSession implements AutoCloseable {
         NativeResources.closeAll(training, eval, optimizer, accumulate, params, grads, firstMoments, secondMoments,
                 microBatchGrads, trainable);
     }
-
-    /** A batch's three int64 tensors, alongside the parameters. */
-    private final class BatchTensors implements AutoCloseable {
-        private final OnnxTensor inputIds;
-        private final OnnxTensor attentionMask;
-        private final OnnxTensor labels;
-
-        BatchTensors(Batch batch) throws OrtException {
-            inputIds = longs(batch.inputIds());
-            attentionMask = longs(batch.attentionMask());
-            labels = longs(batch.labels());
-        }
-
-        Map<String, OnnxTensor> with(Map<String, OnnxTensor> parameters) {
-            Map<String, OnnxTensor> all = new HashMap<>(parameters);
-            all.put(ArtifactNames.INPUT_IDS, inputIds);
-            all.put(ArtifactNames.ATTENTION_MASK, attentionMask);
-            all.put(ArtifactNames.LABELS, labels);
-            return all;
-        }
-
-        private OnnxTensor longs(long[][] rows) throws OrtException {
-            int width = rows[0].length;
-            long[] flat = new long[rows.length * width];
-            for (int i = 0; i < rows.length; i++) {
-                System.arraycopy(rows[i], 0, flat, i * width, width);
-            }
-            return OnnxTensor.createTensor(env, LongBuffer.wrap(flat), new long[] {rows.length, width});
-        }
-
-        @Override
-        public void close() {
-            inputIds.close();
-            attentionMask.close();
-            labels.close();
-        }
-    }
 }
