@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.summarizer.export.OnnxExport;
-import dev.summarizer.model.FloatTensor;
 import dev.summarizer.model.ModelFolder;
 import dev.summarizer.model.T5Weights;
 import dev.summarizer.runtime.Device;
@@ -16,9 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -45,25 +42,11 @@ class ContinuousBatchTest {
     private record Model(OnnxSeq2SeqModel alone, T5Weights weights) {}
 
     private Model open(String arch) throws Exception {
-        T5Weights weights = boostEos(ModelFolder.open(Fixtures.fixture(arch)).readWeights(), 3f);
+        // The EOS row of the lm_head scaled, so that EOS wins often but not always.
+        T5Weights weights = GenerationParityTest.boostEos(ModelFolder.open(Fixtures.fixture(arch)).readWeights(), 3f);
         OnnxExport.writeOnnxFiles(weights, Files.createDirectories(dir.resolve("onnx")), line -> {});
         return new Model(OnnxSeq2SeqModel.open(dir, weights.config(), Device.CPU, 1, OnnxSeq2SeqModel.DecoderMode.SEPARATE),
                 weights);
-    }
-
-    /** The EOS row of the lm_head scaled, so that EOS wins often but not always. */
-    private static T5Weights boostEos(T5Weights weights, float boost) {
-        Map<String, FloatTensor> tensors = new LinkedHashMap<>(weights.tensors());
-        String head = weights.layout().lmHeadName();
-        FloatTensor original = tensors.get(head);
-        float[] data = original.data().clone();
-        int width = (int) original.shape()[1];
-        int eos = weights.config().eosTokenId();
-        for (int i = eos * width; i < (eos + 1) * width; i++) {
-            data[i] *= boost;
-        }
-        tensors.put(head, new FloatTensor(original.shape(), data));
-        return new T5Weights(weights.config(), tensors);
     }
 
     private record Text(EncoderInput input, DecodingSettings settings, long arrivalStep) {}

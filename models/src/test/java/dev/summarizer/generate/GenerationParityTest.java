@@ -57,7 +57,7 @@ class GenerationParityTest {
     }
 
     /** The fixture's models: the EOS row of the lm_head scaled in float32, as the reference script does. */
-    private static T5Weights boostEos(T5Weights weights, float boost) {
+    static T5Weights boostEos(T5Weights weights, float boost) {
         Map<String, FloatTensor> tensors = new LinkedHashMap<>(weights.tensors());
         String head = weights.layout().lmHeadName();
         FloatTensor original = tensors.get(head);

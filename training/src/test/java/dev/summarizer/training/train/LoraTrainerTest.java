@@ -55,42 +55,11 @@ class LoraTrainerTest {
 
     /** The reference run's flags on {@code base}; {@code overrides} are flag-value pairs that replace or add to them. */
     static String[] flags(Path base, Path out, String arch, String... overrides) {
-        JsonNode s = Fixtures.json(LORA.resolve(arch).resolve("expected.json")).get("settings");
-        Map<String, String> flags = new LinkedHashMap<>();
-        flags.put("--model", base.toString());
-        flags.put("--train", TRAINER.resolve("train.jsonl").toString());
-        flags.put("--output-dir", out.toString());
-        flags.put("--shuffle", "false");
-        flags.put("--dropout", "0");
-        flags.put("--seed", "5");
-        flags.put("--logging-steps", "1");
-        flags.put("--learning-rate", s.get("learning_rate").asText());
-        flags.put("--weight-decay", s.get("weight_decay").asText());
-        flags.put("--max-grad-norm", s.get("max_grad_norm").asText());
-        flags.put("--warmup-steps", s.get("warmup_steps").asText());
-        flags.put("--max-steps", s.get("max_steps").asText());
-        flags.put("--per-device-train-batch-size", s.get("per_device_train_batch_size").asText());
-        flags.put("--gradient-accumulation-steps", s.get("gradient_accumulation_steps").asText());
-        flags.put("--source-prefix", s.get("source_prefix").asText());
-        flags.put("--max-source-length", s.get("max_source_length").asText());
-        flags.put("--max-target-length", s.get("max_target_length").asText());
-        flags.put("--threads", "1");
-        flags.put("--use-peft", "true");
-        flags.put("--lora-adapter", LORA.resolve(arch).resolve("initial_adapter").toString());
-        flags.put("--lora-dropout", "0");
-        for (int i = 0; i < overrides.length; i += 2) {
-            if (overrides[i + 1] == null) {
-                flags.remove(overrides[i]);
-            } else {
-                flags.put(overrides[i], overrides[i + 1]);
-            }
-        }
-        List<String> args = new ArrayList<>(List.of("train"));
-        flags.forEach((k, v) -> {
-            args.add(k);
-            args.add(v);
-        });
-        return args.toArray(String[]::new);
+        String[] lora = {"--use-peft", "true", "--lora-adapter", LORA.resolve(arch).resolve("initial_adapter").toString(),
+                "--lora-dropout", "0"};
+        String[] all = Stream.concat(Stream.of(lora), Stream.of(overrides)).toArray(String[]::new);
+        return ReferenceRun.trainArgs(Fixtures.json(LORA.resolve(arch).resolve("expected.json")).get("settings"), base,
+                TRAINER.resolve("train.jsonl"), out, all);
     }
 
     @ParameterizedTest

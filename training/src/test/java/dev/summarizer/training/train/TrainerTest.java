@@ -42,35 +42,8 @@ class TrainerTest {
 
     /** The flags of the reference run; {@code overrides} are flag-value pairs that replace or add to them. */
     private static String[] flags(Path out, String... overrides) {
-        JsonNode s = Fixtures.json(FIXTURE.resolve("expected.json")).get("settings");
-        Map<String, String> flags = new java.util.LinkedHashMap<>();
-        flags.put("--model", FIXTURE.resolve("model").toString());
-        flags.put("--train", FIXTURE.resolve("train.jsonl").toString());
-        flags.put("--output-dir", out.toString());
-        flags.put("--shuffle", "false");
-        flags.put("--dropout", "0");
-        flags.put("--seed", "5");
-        flags.put("--logging-steps", "1");
-        flags.put("--learning-rate", s.get("learning_rate").asText());
-        flags.put("--weight-decay", s.get("weight_decay").asText());
-        flags.put("--max-grad-norm", s.get("max_grad_norm").asText());
-        flags.put("--warmup-steps", s.get("warmup_steps").asText());
-        flags.put("--max-steps", s.get("max_steps").asText());
-        flags.put("--per-device-train-batch-size", s.get("per_device_train_batch_size").asText());
-        flags.put("--gradient-accumulation-steps", s.get("gradient_accumulation_steps").asText());
-        flags.put("--source-prefix", s.get("source_prefix").asText());
-        flags.put("--max-source-length", s.get("max_source_length").asText());
-        flags.put("--max-target-length", s.get("max_target_length").asText());
-        flags.put("--threads", "1");
-        for (int i = 0; i < overrides.length; i += 2) {
-            flags.put(overrides[i], overrides[i + 1]);
-        }
-        List<String> args = new ArrayList<>(List.of("train"));
-        flags.forEach((k, v) -> {
-            args.add(k);
-            args.add(v);
-        });
-        return args.toArray(String[]::new);
+        return ReferenceRun.trainArgs(Fixtures.json(FIXTURE.resolve("expected.json")).get("settings"),
+                FIXTURE.resolve("model"), FIXTURE.resolve("train.jsonl"), out, overrides);
     }
 
     @Test
