@@ -66,15 +66,7 @@ public final class Summarizer implements AutoCloseable {
                     failure.addSuppressed(e);
                 }
             }
-            if (failure instanceof OrtException ort) {
-                throw ort;
-            }
-            if (failure instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (failure instanceof Error error) {
-                throw error;
-            }
+            NativeResources.rethrow(failure, e -> "opening the summarizer failed: " + e);
             Summarizer summarizer = new Summarizer(tokenizer, model, defaults);
             opened.handOver();
             return summarizer;

@@ -3,6 +3,7 @@ package dev.summarizer.runtime;
 import ai.onnxruntime.OrtException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.function.Function;
 
 /**
  * What a constructor has opened so far (sessions, tensors, tokenizers), so that a failure half-way closes them:
@@ -60,14 +61,25 @@ public final class NativeResources implements AutoCloseable {
                 }
             }
         }
-        if (first instanceof OrtException ort) {
+        rethrow(first, e -> "closing failed: " + e.getMessage());
+    }
+
+    /**
+     * Throws {@code failure} as it is when it is an {@link OrtException}, unchecked or an {@link Error}, and otherwise
+     * wrapped in an {@link IllegalStateException} with {@code message}'s text; does nothing when it is null.
+     */
+    public static void rethrow(Throwable failure, Function<Throwable, String> message) throws OrtException {
+        if (failure instanceof OrtException ort) {
             throw ort;
         }
-        if (first instanceof RuntimeException runtime) {
+        if (failure instanceof RuntimeException runtime) {
             throw runtime;
         }
-        if (first != null) {
-            throw new IllegalStateException("closing failed: " + first.getMessage(), first);
+        if (failure instanceof Error error) {
+            throw error;
+        }
+        if (failure != null) {
+            throw new IllegalStateException(message.apply(failure), failure);
         }
     }
 }

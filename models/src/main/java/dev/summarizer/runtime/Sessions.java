@@ -82,20 +82,11 @@ public final class Sessions {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        if (failure == null) {
-            return sessions;
+        if (failure != null) {
+            NativeResources.closeAll(sessions.toArray(AutoCloseable[]::new));
+            NativeResources.rethrow(failure, e -> "opening a session failed: " + e);
         }
-        NativeResources.closeAll(sessions.toArray(AutoCloseable[]::new));
-        if (failure instanceof OrtException ort) {
-            throw ort;
-        }
-        if (failure instanceof RuntimeException runtime) {
-            throw runtime;
-        }
-        if (failure instanceof Error error) {
-            throw error;
-        }
-        throw new IllegalStateException("opening a session failed: " + failure, failure);
+        return sessions;
     }
 
     /** A session for a graph built in memory (the training graphs, decoding helpers). */
