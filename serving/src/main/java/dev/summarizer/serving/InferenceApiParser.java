@@ -1,6 +1,5 @@
 package dev.summarizer.serving;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.summarizer.Json;
 import dev.summarizer.generate.GenerationOverrides;
@@ -53,16 +52,7 @@ final class InferenceApiParser {
     }
 
     Request parse(String body) {
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("invalid_json", "the body is not valid JSON: "
-                    + e.getOriginalMessage().lines().findFirst().orElse(""), null);
-        }
-        if (root == null || !root.isObject()) {
-            throw ApiException.badRequest("invalid_request", "the body must be a JSON object with \"inputs\"", null);
-        }
+        JsonNode root = RequestParser.bodyObject(body, "the body must be a JSON object with \"inputs\"");
         onlyKnown(root, TOP_LEVEL, "", "field");
         JsonNode inputs = root.get("inputs");
         if (inputs == null || inputs.isNull()) {
@@ -73,13 +63,7 @@ final class InferenceApiParser {
         if (single) {
             texts.add(RequestParser.text(inputs, "inputs"));
         } else if (inputs.isArray()) {
-            if (inputs.isEmpty() || inputs.size() > config.maxTexts()) {
-                throw ApiException.badRequest("out_of_range", "inputs must hold 1 to " + config.maxTexts() + " texts, got "
-                        + inputs.size(), "inputs");
-            }
-            for (int i = 0; i < inputs.size(); i++) {
-                texts.add(RequestParser.text(inputs.get(i), "inputs[" + i + "]"));
-            }
+            texts.addAll(RequestParser.texts(inputs, "inputs", "inputs", config.maxTexts()));
         } else {
             throw ApiException.badRequest("invalid_type", "inputs must be a string or an array of strings", "inputs");
         }

@@ -3,7 +3,6 @@ package dev.summarizer.serving;
 import dev.summarizer.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.summarizer.generate.EarlyStopping;
 import dev.summarizer.generate.GenerationOverrides;
 import dev.summarizer.generate.InvalidTextException;
@@ -25,7 +24,6 @@ final class RequestParser {
             "prompt_lookup_num_tokens");
     private static final int MAX_PREFIX_CHARS = 1000;
 
-    private final ObjectMapper json = Json.MAPPER;
     private final ServerConfig config;
 
     RequestParser(ServerConfig config) {
@@ -33,16 +31,7 @@ final class RequestParser {
     }
 
     SummarizeRequest parse(String body) {
-        JsonNode root;
-        try {
-            root = json.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("invalid_json", "the body is not valid JSON: "
-                    + e.getOriginalMessage().lines().findFirst().orElse(""), null);
-        }
-        if (root == null || !root.isObject()) {
-            throw ApiException.badRequest("invalid_request", "the body must be a JSON object", null);
-        }
+        JsonNode root = bodyObject(body, "the body must be a JSON object");
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             String name = it.next().getKey();
             if (!FIELDS.contains(name)) {
@@ -61,13 +50,7 @@ final class RequestParser {
             if (!array.isArray()) {
                 throw ApiException.badRequest("invalid_type", "\"texts\" must be an array of strings", "texts");
             }
-            if (array.isEmpty() || array.size() > config.maxTexts()) {
-                throw ApiException.badRequest("out_of_range", "\"texts\" must hold 1 to " + config.maxTexts() + " texts, got "
-                        + array.size(), "texts");
-            }
-            for (int i = 0; i < array.size(); i++) {
-                texts.add(text(array.get(i), "texts[" + i + "]"));
-            }
+            texts.addAll(texts(array, "\"texts\"", "texts", config.maxTexts()));
         }
         Integer maxNew = integer(root, "max_new_tokens", 1, config.maxNewTokensLimit());
         Integer minNew = integer(root, "min_new_tokens", 0, config.maxNewTokensLimit());
@@ -83,6 +66,37 @@ final class RequestParser {
                 prefix(root),
                 integer(root, "max_source_length", 2, config.maxInputTokens()), null,
                 integer(root, "prompt_lookup_num_tokens", 0, 1000)));
+    }
+
+    /** The JSON object a request body holds; a 400 when it is not JSON, or not an object ({@code notAnObject}). */
+    static JsonNode bodyObject(String body, String notAnObject) {
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("invalid_json", "the body is not valid JSON: "
+                    + e.getOriginalMessage().lines().findFirst().orElse(""), null);
+        }
+        if (root == null || !root.isObject()) {
+            throw ApiException.badRequest("invalid_request", notAnObject, null);
+        }
+        return root;
+    }
+
+    /**
+     * The texts of the array {@code field} (called {@code label} in messages): 1 to {@code maxTexts} of them, each
+     * checked as {@link #text} checks one.
+     */
+    static List<String> texts(JsonNode array, String label, String field, int maxTexts) {
+        if (array.isEmpty() || array.size() > maxTexts) {
+            throw ApiException.badRequest("out_of_range", label + " must hold 1 to " + maxTexts + " texts, got "
+                    + array.size(), field);
+        }
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            texts.add(text(array.get(i), field + "[" + i + "]"));
+        }
+        return texts;
     }
 
     static String text(JsonNode node, String field) {
