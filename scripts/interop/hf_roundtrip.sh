@@ -8,8 +8,8 @@
 #   scripts/interop/hf_roundtrip.sh
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-PYTHON="${PYTHON:-$ROOT/scripts/reference/.venv/bin/python}"
-if [ ! -x "$PYTHON" ] || ! "$PYTHON" -c "import transformers, tensorboard" >/dev/null 2>&1; then
+. "$ROOT/scripts/lib/python.sh"
+if ! reference_python transformers tensorboard; then
   echo "hf_roundtrip: no Python with transformers and tensorboard at $PYTHON" >&2
   exit 3
 fi

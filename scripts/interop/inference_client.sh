@@ -6,8 +6,8 @@
 #   scripts/interop/inference_client.sh
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-PYTHON="${PYTHON:-$ROOT/scripts/reference/.venv/bin/python}"
-if [ ! -x "$PYTHON" ] || ! "$PYTHON" -c "import huggingface_hub" >/dev/null 2>&1; then
+. "$ROOT/scripts/lib/python.sh"
+if ! reference_python huggingface_hub; then
   echo "inference_client: no Python with huggingface_hub at $PYTHON" >&2
   exit 3
 fi
