@@ -93,7 +93,8 @@ public final class GenerationBenchmark {
         int threads = GenerationFlags.threads(args);
         try (Summarizer summarizer = Summarizer.open(folder, Device.CPU, threads, mode, dtype);
                 ContinuousBatch continuousBatch = continuous
-                        ? ContinuousBatch.open(summarizer.model(), folder.readWeights(summarizer.config()), dtype.spec(),
+                        ? ContinuousBatch.open(summarizer.model(), folder.readWeights(summarizer.config()),
+                                summarizer.model().quantization(),
                                 Device.CPU, threads, batch, ContinuousBatch.StepListener.NONE)
                         : null) {
             double load = (System.nanoTime() - loadStart) / 1e9;

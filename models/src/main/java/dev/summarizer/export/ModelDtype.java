@@ -33,11 +33,6 @@ public enum ModelDtype {
         return cliName;
     }
 
-    /** How this dtype's files quantize their linear weights (at the default block size); null for float32. */
-    public QuantizationSpec spec() {
-        return spec;
-    }
-
     /**
      * How this dtype's files in {@code onnxDir} were quantized (bits, block size and accuracy level of their
      * MatMulNBits nodes, which {@code --quantize-block-size} may have set), read from a decoder file: what a
