@@ -19,7 +19,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,7 +30,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Continuous (iteration-level) batching: texts decode together in one running batch of decoder rows, which they join
  * (after their own encoder pass) and leave between any two steps, up to {@code maxRows} rows; a beam search is a group
- * of rows whose reordering stays inside the group.
+ * of rows whose reordering stays inside the group. Texts waiting for room join in {@link AdmissionQueue}'s order.
  *
  * <p>Each text's search, {@link GreedySearch} or {@link BeamSearch} exactly as a batch of that text alone runs it,
  * runs on the caller's thread over a scorer of its own ({@link Member}); the scorer hands its tokens to this batch
@@ -68,8 +67,8 @@ public final class ContinuousBatch implements AutoCloseable {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition workerWakes = lock.newCondition();
-    /** Texts that handed in their first tokens and wait for room, oldest first. Guarded by lock. */
-    private final ArrayDeque<Member> waiting = new ArrayDeque<>();
+    /** Texts that handed in their first tokens and wait for room. Guarded by lock. */
+    private final AdmissionQueue<Member> waiting = new AdmissionQueue<>();
     /** Texts in the batch, in row order. Guarded by lock. */
     private final List<Member> running = new ArrayList<>();
     private boolean closed;
@@ -154,7 +153,7 @@ public final class ContinuousBatch implements AutoCloseable {
             throw new InvalidSettingException("num_beams",
                     "must be at most the batch's " + maxRows + " rows (--max-batch-size), got " + settings.numBeams());
         }
-        try (Member member = new Member(input.ids(), settings.numBeams(), observer)) {
+        try (Member member = new Member(input.ids(), settings.numBeams(), settings.maxNewTokens(), observer)) {
             long[][] ids = settings.numBeams() == 1
                     ? GreedySearch.run(member, 1, settings, special, observer)
                     : BeamSearch.run(member, 1, settings, special, observer);
@@ -169,6 +168,8 @@ public final class ContinuousBatch implements AutoCloseable {
     private final class Member implements TokenScorer {
         final long[] inputIds;
         final int rows;
+        /** Decoder steps it may take at most. */
+        final int maxSteps;
         final DecodingObserver observer;
         final Condition answered = lock.newCondition();
         // Handed in by the search.
@@ -189,9 +190,10 @@ public final class ContinuousBatch implements AutoCloseable {
         int encoderLength;
         int nextOffset;
 
-        Member(long[] inputIds, int rows, DecodingObserver observer) {
+        Member(long[] inputIds, int rows, int maxSteps, DecodingObserver observer) {
             this.inputIds = inputIds;
             this.rows = rows;
+            this.maxSteps = maxSteps;
             this.observer = observer;
         }
 
@@ -208,7 +210,7 @@ public final class ContinuousBatch implements AutoCloseable {
                 hasAnswer = false;
                 if (!queued) {
                     queued = true;
-                    waiting.add(this);
+                    waiting.add(this, System.nanoTime(), maxSteps);
                 }
                 workerWakes.signal();
                 while (!hasAnswer && failure == null) {
@@ -276,9 +278,11 @@ public final class ContinuousBatch implements AutoCloseable {
                     break;
                 }
                 int rows = running.stream().mapToInt(m -> m.rows).sum();
-                // Oldest first, and no overtaking: a beam search that waits for room is not starved by greedy texts.
-                while (!waiting.isEmpty() && rows + waiting.peekFirst().rows <= maxRows) {
-                    Member m = waiting.pollFirst();
+                // In the queue's order, and no overtaking: a beam search that waits for room is not starved by
+                // narrower texts.
+                long now = System.nanoTime();
+                while (!waiting.isEmpty() && rows + waiting.peek(now).rows <= maxRows) {
+                    Member m = waiting.poll(now);
                     if (m.observer.cancelled()) {
                         // Given up while it waited (a timeout, a client gone): it never takes a row.
                         m.failure = new CancellationException("decoding cancelled");
@@ -503,7 +507,7 @@ public final class ContinuousBatch implements AutoCloseable {
         try {
             closed = true;
             CancellationException stop = new CancellationException("the batch is closed");
-            for (Member m : waiting) {
+            for (Member m : waiting.clear()) {
                 m.failure = stop;
                 m.answered.signal();
             }
@@ -511,7 +515,6 @@ public final class ContinuousBatch implements AutoCloseable {
                 m.failure = stop;
                 m.answered.signal();
             }
-            waiting.clear();
             workerWakes.signal();
         } finally {
             lock.unlock();

@@ -17,7 +17,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.Collections;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -218,6 +220,59 @@ class ContinuousBatchTest {
             }
             threads.shutdown();
         }
+        model.alone().close();
+    }
+
+    /**
+     * With one row taken, a long text and then a short one queue; when the row frees, the short one joins first (it
+     * waited a shorter time, but for a far smaller budget: see {@link AdmissionQueue}), and both get their ids alone.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"gated-untied"})
+    void aShortTextThatQueuedBehindALongOneJoinsFirst(String arch) throws Exception {
+        Model model = open(arch);
+        long[] ids = {7, 8, 9, 10, 1};
+        Text first = new Text(new EncoderInput(ids, ids.length, false), new DecodingSettings(3, 3, 1, 1.0, EarlyStopping.FALSE, 0), 0);
+        Text longText = new Text(first.input(), new DecodingSettings(64, 0, 1, 1.0, EarlyStopping.FALSE, 0), 0);
+        Text shortText = new Text(first.input(), new DecodingSettings(8, 0, 1, 1.0, EarlyStopping.FALSE, 0), 0);
+        CountDownLatch bothQueued = new CountDownLatch(1);
+        DecodingObserver holdsTheRow = new DecodingObserver() {
+            @Override
+            public void onStep(long[] tokens, boolean[] finished) {
+                try {
+                    bothQueued.await(); // the batch cannot step again until this text hands in its next token
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        List<String> finishedOrder = Collections.synchronizedList(new ArrayList<>());
+        try (ContinuousBatch batch = ContinuousBatch.open(model.alone(), model.weights(), null, Device.CPU, 1, 1,
+                ContinuousBatch.StepListener.NONE);
+                ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<long[]> running = threads.submit(() -> batch.generate(first.input(), first.settings(), holdsTheRow));
+            while (batch.steps() < 1) {
+                Thread.sleep(1);
+            }
+            Future<long[]> longOne = threads.submit(() -> {
+                long[] got = batch.generate(longText.input(), longText.settings(), DecodingObserver.NONE);
+                finishedOrder.add("long");
+                return got;
+            });
+            Thread.sleep(100);
+            Future<long[]> shortOne = threads.submit(() -> {
+                long[] got = batch.generate(shortText.input(), shortText.settings(), DecodingObserver.NONE);
+                finishedOrder.add("short");
+                return got;
+            });
+            Thread.sleep(50);
+            bothQueued.countDown();
+            assertArrayEquals(alone(model.alone(), first), running.get());
+            assertArrayEquals(alone(model.alone(), longText), longOne.get());
+            assertArrayEquals(alone(model.alone(), shortText), shortOne.get());
+        }
+        // One row: whichever joined first ended before the other began. Oldest first, the long one would have.
+        assertEquals(List.of("short", "long"), finishedOrder);
         model.alone().close();
     }
 

@@ -14,8 +14,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Continuous batching for the server: each text of a request decodes on a virtual thread of its own inside one
  * {@link ContinuousBatch}, joining the running batch at the next step there is room for its rows and leaving it when
- * its search ends, so a short summary never waits for a long one. Any settings share the batch (greedy texts, beam
- * searches of any width, any length limits), so no text waits for compatible company. A text whose step failed is
+ * its search ends, so a short summary never waits for a long one to end, nor, while texts wait for rows, queues behind
+ * long ones ({@code AdmissionQueue}). Any settings share the batch (greedy texts, beam searches of any width, any
+ * length limits), so no text waits for compatible company. A text whose step failed is
  * decoded again alone, on the summarizer's own path, so only a text at fault fails. Prompt lookup, whose passes feed
  * several tokens per row, cannot share a step with the others: those requests wait for company of their own in a static
  * batch ({@link BatchScheduler}) beside the continuous one.
