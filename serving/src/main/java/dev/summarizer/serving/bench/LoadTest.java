@@ -22,12 +22,15 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A closed-loop load test of {@code POST /v1/summarize}: CLIENTS clients each send a request, wait for its answer and
  * send the next, for SECONDS seconds, taking the texts of a JSONL file in turn. REQUEST_FIELDS_JSON is one object of
- * request fields for every client, or an array of them, one class of requests each: client c asks class
- * {@code c % classes} (a lone client asks them in turn). Prints one JSON object: requests, errors by status, throughput, generated tokens per second,
+ * request fields for every client, or an array of them, one class of requests each. MIX says who asks which class:
+ * {@code by-client} (the default), client c always asks class {@code c % classes}, a lone client asks them in turn;
+ * {@code in-turn}, every client asks them in turn, starting at class {@code c % classes}, so the answers stay one of
+ * each class to within one a client, however the server orders them (under {@code by-client}, the clients whose
+ * requests are answered sooner send more of them). Prints one JSON object: requests, errors by status, throughput, generated tokens per second,
  * latency percentiles (overall and per class), and from the server's /metrics over the run its mean batch size and
  * mean rows per decoder step (the batch occupancy). Exits 1 when any request failed.
  *
- * <pre>LoadTest URL INPUT.jsonl CLIENTS SECONDS [REQUEST_FIELDS_JSON]</pre>
+ * <pre>LoadTest URL INPUT.jsonl CLIENTS SECONDS [REQUEST_FIELDS_JSON [MIX]]</pre>
  * e.g. {@code LoadTest http://127.0.0.1:8080 rows.jsonl 16 60 '[{"max_new_tokens": 8}, {"max_new_tokens": 64}]'}
  */
 public final class LoadTest {
@@ -49,7 +52,7 @@ public final class LoadTest {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 4) {
-            System.err.println("usage: LoadTest URL INPUT.jsonl CLIENTS SECONDS [REQUEST_FIELDS_JSON]");
+            System.err.println("usage: LoadTest URL INPUT.jsonl CLIENTS SECONDS [REQUEST_FIELDS_JSON [by-client|in-turn]]");
             System.exit(2);
         }
         URI endpoint = URI.create(args[0].replaceAll("/+$", "") + "/v1/summarize");
@@ -57,6 +60,11 @@ public final class LoadTest {
         int clients = Integer.parseInt(args[2]);
         long seconds = Long.parseLong(args[3]);
         JsonNode given = args.length > 4 ? JSON.readTree(args[4]) : JSON.createObjectNode();
+        String mix = args.length > 5 ? args[5] : "by-client";
+        if (!mix.equals("by-client") && !mix.equals("in-turn")) {
+            System.err.println("LoadTest: MIX is by-client or in-turn, got " + mix);
+            System.exit(2);
+        }
         List<ObjectNode> classes = new ArrayList<>();
         if (given.isArray()) {
             given.forEach(c -> classes.add((ObjectNode) c));
@@ -73,10 +81,10 @@ public final class LoadTest {
         List<ClientLog> logs = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         for (int c = 0; c < clients; c++) {
-            boolean inTurn = clients == 1 && classes.size() > 1;
+            boolean inTurn = classes.size() > 1 && (clients == 1 || mix.equals("in-turn"));
             List<ClientLog> own = new ArrayList<>();
             for (int k = 0; k < (inTurn ? classes.size() : 1); k++) {
-                own.add(new ClientLog(inTurn ? k : c % classes.size()));
+                own.add(new ClientLog((c + k) % classes.size()));
             }
             logs.addAll(own);
             pool.submit(() -> {
@@ -115,7 +123,7 @@ public final class LoadTest {
         logs.forEach(l -> l.errors.forEach((k, v) -> errors.merge(k, v, Integer::sum)));
         long tokens = logs.stream().mapToLong(l -> l.tokens).sum();
         ObjectNode report = JSON.createObjectNode();
-        report.put("clients", clients).put("seconds", Math.round(wall * 10) / 10.0).put("requests", latencies.length);
+        report.put("mix", mix).put("clients", clients).put("seconds", Math.round(wall * 10) / 10.0).put("requests", latencies.length);
         report.set("errors", JSON.valueToTree(errors));
         report.put("summaries_per_second", round(latencies.length / wall)).put("tokens_per_second", round(tokens / wall));
         putLatencies(report, latencies);
