@@ -85,11 +85,22 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
         this.live = live;
     }
 
-    /** The sessions one decoding runs: the encoder, the first decoder step and the cached steps (maybe the same). */
-    private record Stages(OrtSession encoder, OrtSession firstStep, OrtSession cachedStep) implements AutoCloseable {
+    /** When the decoder files' sessions open. */
+    public enum DecoderLoading {
+        /** With the model. */
+        AT_OPEN,
+        /**
+         * At the first decoding through them: for a server whose continuous batch decodes with a decoder of its own,
+         * and runs these files only for prompt lookup and retries. The files must be there at open.
+         */
+        AT_FIRST_USE
+    }
+
+    /** The sessions one decoding runs: the encoder, and the decoder steps'. */
+    private record Stages(OrtSession encoder, DecoderSessions decoders) implements AutoCloseable {
         @Override
         public void close() throws OrtException {
-            NativeResources.closeAll(encoder, firstStep, cachedStep != firstStep ? cachedStep : null);
+            NativeResources.closeAll(encoder, decoders);
         }
     }
 
@@ -107,6 +118,16 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
      */
     public static OnnxSeq2SeqModel open(Path modelDir, T5Config config, Device device, int threads, DecoderMode mode,
             ModelDtype dtype) throws OrtException {
+        return open(modelDir, config, device, threads, mode, dtype, DecoderLoading.AT_OPEN);
+    }
+
+    /**
+     * Opens the sessions of {@code modelDir/onnx/}'s files of {@code dtype}, the decoder's at {@code loading}.
+     *
+     * @throws ModelFormatException when the folder has no files of that dtype, saying how to make them
+     */
+    public static OnnxSeq2SeqModel open(Path modelDir, T5Config config, Device device, int threads, DecoderMode mode,
+            ModelDtype dtype, DecoderLoading loading) throws OrtException {
         Path onnx = modelDir.resolve(OptimumLayout.ONNX_FOLDER);
         List<String> files = mode == DecoderMode.MERGED
                 ? List.of(OptimumLayout.ENCODER_FILE, OptimumLayout.DECODER_MERGED_FILE)
@@ -118,12 +139,22 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
                 throw new ModelFormatException(onnx + " has no " + dtype.cliName() + " files (" + path.getFileName()
                         + "); make them with: summarizer export --model " + modelDir + " --quantize " + dtype.cliName());
             }
+            if (loading == DecoderLoading.AT_FIRST_USE && !Files.isRegularFile(path)) {
+                throw new ModelFormatException(path + ": file not found");
+            }
             paths.add(path);
         }
         try (NativeResources opened = new NativeResources()) {
-            List<OrtSession> sessions = Sessions.openAll(paths, device, threads);
-            sessions.forEach(opened::add);
-            Stages stages = new Stages(sessions.get(0), sessions.get(1), sessions.get(sessions.size() - 1));
+            Stages stages;
+            if (loading == DecoderLoading.AT_FIRST_USE) {
+                OrtSession encoder = opened.add(Sessions.open(paths.get(0), device, threads));
+                DecoderSessions decoders = DecoderSessions.onFirstUse(paths.subList(1, paths.size()), device, threads);
+                stages = new Stages(encoder, opened.add(decoders));
+            } else {
+                List<OrtSession> sessions = Sessions.openAll(paths, device, threads);
+                sessions.forEach(opened::add);
+                stages = new Stages(sessions.get(0), DecoderSessions.of(sessions.get(1), sessions.get(sessions.size() - 1)));
+            }
             OnnxSeq2SeqModel model = withHelpers(opened, config, mode, stages, null);
             model.onnxDir = onnx;
             model.dtype = dtype;
@@ -193,7 +224,7 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
                     graph.names().forEach(name -> weights.put(name, this.weights.byInputName().get(name)));
                     sessions.add(opened.add(Sessions.openWithInitializers(graph.model(), weights, device, threads)));
                 }
-                Stages stages = new Stages(sessions.get(0), sessions.get(1), sessions.get(1));
+                Stages stages = new Stages(sessions.get(0), DecoderSessions.of(sessions.get(1), sessions.get(1)));
                 opened.handOver();
                 return stages;
             }
@@ -217,6 +248,12 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
 
     public T5Config config() {
         return config;
+    }
+
+    /** Whether the decoder files' sessions are open: under {@link DecoderLoading#AT_FIRST_USE}, not before a decoding. */
+    public boolean decodersOpen() {
+        Stages current = stages;
+        return current != null && current.decoders().isOpen();
     }
 
     /** Nanoseconds spent inside ONNX Runtime's run calls so far (for benchmarks). */
@@ -347,7 +384,7 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
 
     /** One decoding's state: the encoder output it attends to and every layer's cache so far. */
     private final class Decoding implements TokenScorer {
-        private final Stages stages;
+        private final DecoderSessions.Steps steps;
         private final OnnxTensor encoderHidden;
         private final OnnxTensor encoderMask;
         private final int rows;
@@ -369,7 +406,7 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
         private final List<OnnxTensor> emptyCaches = new ArrayList<>();
 
         Decoding(Stages stages, OnnxTensor encoderHidden, OnnxTensor encoderMask, int rows) throws OrtException {
-            this.stages = stages;
+            this.steps = stages.decoders().steps();
             this.encoderHidden = encoderHidden;
             this.encoderMask = encoderMask;
             this.rows = rows;
@@ -473,13 +510,13 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
                 inputs.put(INPUT_IDS, ids);
                 OrtSession session;
                 if (firstResult == null) {
-                    session = stages.firstStep();
+                    session = steps.first();
                     if (mode == DecoderMode.MERGED) {
                         inputs.put(USE_CACHE_BRANCH, useCache);
                         addEmptyCaches(inputs);
                     }
                 } else {
-                    session = stages.cachedStep();
+                    session = steps.cached();
                     if (mode == DecoderMode.MERGED) {
                         inputs.put(USE_CACHE_BRANCH, useCache);
                     }

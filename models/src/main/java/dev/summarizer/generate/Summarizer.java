@@ -42,6 +42,15 @@ public final class Summarizer implements AutoCloseable {
      */
     public static Summarizer open(ModelFolder folder, Device device, int threads, OnnxSeq2SeqModel.DecoderMode mode,
             ModelDtype dtype) throws OrtException {
+        return open(folder, device, threads, mode, dtype, OnnxSeq2SeqModel.DecoderLoading.AT_OPEN);
+    }
+
+    /**
+     * As {@link #open(ModelFolder, Device, int, OnnxSeq2SeqModel.DecoderMode, ModelDtype)}, with the decoder files'
+     * sessions opening at {@code loading}.
+     */
+    public static Summarizer open(ModelFolder folder, Device device, int threads, OnnxSeq2SeqModel.DecoderMode mode,
+            ModelDtype dtype, OnnxSeq2SeqModel.DecoderLoading loading) throws OrtException {
         T5Config config = folder.readConfig();
         GenerationSettings defaults = GenerationDefaults.of(folder, config);
         FutureTask<ModelTokenizer> tokenizerLoading =
@@ -51,7 +60,7 @@ public final class Summarizer implements AutoCloseable {
             OnnxSeq2SeqModel model = null;
             Throwable failure = null;
             try {
-                model = opened.add(OnnxSeq2SeqModel.open(folder.dir(), config, device, threads, mode, dtype));
+                model = opened.add(OnnxSeq2SeqModel.open(folder.dir(), config, device, threads, mode, dtype, loading));
             } catch (OrtException | RuntimeException | Error e) {
                 failure = e;
             }

@@ -71,7 +71,7 @@ class GenerationParityTest {
         return new T5Weights(weights.config(), tensors);
     }
 
-    private static JsonNode fixture(String arch) {
+    static JsonNode fixture(String arch) {
         return Fixtures.json(Fixtures.fixture(arch + "-generate.json"));
     }
 
@@ -179,7 +179,7 @@ class GenerationParityTest {
         assertEquals(7, lookup);
     }
 
-    private static long[][] generate(OnnxSeq2SeqModel model, DecodingSettings settings, long[][] ids, long[][] mask)
+    static long[][] generate(OnnxSeq2SeqModel model, DecodingSettings settings, long[][] ids, long[][] mask)
             throws Exception {
         SpecialTokens special = SpecialTokens.of(model.config());
         try (TokenScorer scorer = model.startDecoding(ids, mask, settings.numBeams())) {
