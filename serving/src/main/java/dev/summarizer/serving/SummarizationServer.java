@@ -14,6 +14,7 @@ import dev.summarizer.generate.EncoderInput;
 import dev.summarizer.generate.GenerationSettings;
 import dev.summarizer.generate.InvalidTextException;
 import dev.summarizer.generate.InvalidSettingException;
+import dev.summarizer.generate.OnnxSeq2SeqModel;
 import dev.summarizer.generate.Summarizer;
 import dev.summarizer.generate.Summary;
 import dev.summarizer.model.ModelFolder;
@@ -192,7 +193,8 @@ public final class SummarizationServer implements AutoCloseable {
                         });
                 // The weights read and the graphs serialised to open the row-wise decoder are garbage now (~640 MB for
                 // t5-small); collected at once, the heap shrinks back, otherwise the JVM keeps it committed for good
-                // (measured: 2.17 GB resident after load, 1.52 GB after a collection; static batching 1.13 GB).
+                // (measured, when the decoder files still opened with the model: 2.17 GB resident after load, 1.52 GB
+                // after a collection).
                 System.gc();
                 server = new SummarizationServer(config, summarizer, continuous);
                 metrics[0] = server.metrics;
@@ -211,30 +213,44 @@ public final class SummarizationServer implements AutoCloseable {
         return server;
     }
 
+    /**
+     * Opens the model folder {@code config} names. Under continuous batching its decoder files open at their first use
+     * (prompt lookup, a text retried alone): the batch decodes with a decoder of its own.
+     */
     public static Summarizer loadModel(ServerConfig config) throws OrtException, IOException {
         ModelFolder folder = ExportedModel.ensure(ModelFolder.open(config.model()), System.err::println);
-        return Summarizer.open(folder, config.device(), config.threads(), config.decoderMode(), config.dtype());
+        OnnxSeq2SeqModel.DecoderLoading loading = config.batching() == Batching.CONTINUOUS
+                ? OnnxSeq2SeqModel.DecoderLoading.AT_FIRST_USE : OnnxSeq2SeqModel.DecoderLoading.AT_OPEN;
+        return Summarizer.open(folder, config.device(), config.threads(), config.decoderMode(), config.dtype(), loading);
     }
 
     /** One summary of each kind, so that the first real request does not pay for allocations and kernels. */
     private void warmUp() throws OrtException {
         String text = "Anna: Are we still meeting at noon?\nBen: Yes, see you at the station.";
-        summarizer.summarize(List.of(text), defaults);
-        if (scheduler instanceof ContinuousScheduler) {
-            try {
-                // Greedy, so that a model whose default beams outnumber the batch's rows warms up too.
-                scheduler.submit(List.of(summarizer.prepare(text, defaults.source())),
-                        DecodingSettings.greedy(defaults.decoding().maxNewTokens()), null).get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new IllegalStateException("the continuous batch failed to warm up", e.getCause());
-            }
-        }
         DecodingSettings d = defaults.decoding();
+        if (scheduler instanceof ContinuousScheduler) {
+            // Through the batch only, so the decoder files stay closed until prompt lookup or a retry needs them.
+            // Greedy first, so that a model whose default beams outnumber the batch's rows warms up too.
+            warmUpInBatch(text, DecodingSettings.greedy(d.maxNewTokens()));
+            if (config.maxBatchSize() >= 2) {
+                warmUpInBatch(text, new DecodingSettings(d.maxNewTokens(), 0, 2, 1.0, d.earlyStopping(), 0));
+            }
+            return;
+        }
+        summarizer.summarize(List.of(text), defaults);
         if (d.numBeams() == 1) {
             summarizer.summarize(List.of(text),
                     defaults.withDecoding(new DecodingSettings(d.maxNewTokens(), 0, 2, 1.0, d.earlyStopping(), 0)));
+        }
+    }
+
+    private void warmUpInBatch(String text, DecodingSettings decoding) {
+        try {
+            scheduler.submit(List.of(summarizer.prepare(text, defaults.source())), decoding, null).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("the continuous batch failed to warm up", e.getCause());
         }
     }
 

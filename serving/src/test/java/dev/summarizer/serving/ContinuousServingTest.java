@@ -1,6 +1,7 @@
 package dev.summarizer.serving;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -192,6 +193,31 @@ class ContinuousServingTest {
                 .put("max_new_tokens", 20).put("num_beams", 1).put("prompt_lookup_num_tokens", 4).toString());
         assertEquals(200, r.statusCode(), r.body());
         assertEquals(alone(text(2), DecodingSettings.greedy(20)).text(), JSON.readTree(r.body()).get("summary").asText());
+    }
+
+    /** As serve opens it: the decoder files stay closed through warm-up and batched requests, until prompt lookup. */
+    @Test
+    void theDecoderFilesOpenOnlyWhenPromptLookupNeedsThem() throws Exception {
+        ServerConfig config = ServerTest.config(c -> {
+            c.batching = Batching.CONTINUOUS;
+            c.maxBatchSize = 3;
+            return c;
+        });
+        try (Summarizer lazy = SummarizationServer.loadModel(config);
+                SummarizationServer lean = SummarizationServer.start(config, lazy)) {
+            assertFalse(lazy.model().decodersOpen(), "the warm-up should decode in the batch only");
+            HttpResponse<String> plain = ServerTest.post(lean, "/v1/summarize", JSON.createObjectNode().put("text", text(5))
+                    .put("max_new_tokens", 10).put("num_beams", 2).put("early_stopping", false).toString());
+            assertEquals(200, plain.statusCode(), plain.body());
+            assertEquals(alone(text(5), new DecodingSettings(10, 0, 2, 1.0, EarlyStopping.FALSE, 0)).text(),
+                    JSON.readTree(plain.body()).get("summary").asText());
+            assertFalse(lazy.model().decodersOpen(), "a batched request needs no decoder file");
+            HttpResponse<String> lookup = ServerTest.post(lean, "/v1/summarize", JSON.createObjectNode().put("text", text(7))
+                    .put("max_new_tokens", 15).put("num_beams", 1).put("prompt_lookup_num_tokens", 3).toString());
+            assertEquals(200, lookup.statusCode(), lookup.body());
+            assertEquals(alone(text(7), DecodingSettings.greedy(15)).text(), JSON.readTree(lookup.body()).get("summary").asText());
+            assertTrue(lazy.model().decodersOpen());
+        }
     }
 
     @Test
