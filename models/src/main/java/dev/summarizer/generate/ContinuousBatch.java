@@ -48,6 +48,9 @@ public final class ContinuousBatch implements AutoCloseable {
         default void beforeStep(int rows, int texts) {}
 
         default void afterStep(int rows, int texts, long nanos) {}
+
+        /** A text joins the batch (its encoder pass is next), having waited {@code waitedNanos} for room. */
+        default void joined(long waitedNanos) {}
     }
 
     /** A decoder step failed; every text in it got this. Each may be decoded again on its own. */
@@ -171,6 +174,9 @@ public final class ContinuousBatch implements AutoCloseable {
         /** Decoder steps it may take at most. */
         final int maxSteps;
         final DecodingObserver observer;
+        /** When it first handed in tokens, and so began to wait for room; and how long it waited. */
+        long queuedNanos;
+        long waitedNanos;
         final Condition answered = lock.newCondition();
         // Handed in by the search.
         long[] tokens;
@@ -210,7 +216,8 @@ public final class ContinuousBatch implements AutoCloseable {
                 hasAnswer = false;
                 if (!queued) {
                     queued = true;
-                    waiting.add(this, System.nanoTime(), maxSteps);
+                    queuedNanos = System.nanoTime();
+                    waiting.add(this, queuedNanos, maxSteps);
                 }
                 workerWakes.signal();
                 while (!hasAnswer && failure == null) {
@@ -291,12 +298,14 @@ public final class ContinuousBatch implements AutoCloseable {
                     }
                     joining.add(m);
                     rows += m.rows;
+                    m.waitedNanos = now - m.queuedNanos;
                 }
                 stepping = new ArrayList<>(running);
             } finally {
                 lock.unlock();
             }
             for (Member m : joining) {
+                listener.joined(m.waitedNanos);
                 if (encode(m)) {
                     stepping.add(m);
                     layoutStale = true;

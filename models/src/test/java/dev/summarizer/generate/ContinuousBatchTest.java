@@ -247,8 +247,14 @@ class ContinuousBatchTest {
             }
         };
         List<String> finishedOrder = Collections.synchronizedList(new ArrayList<>());
-        try (ContinuousBatch batch = ContinuousBatch.open(model.alone(), model.weights(), null, Device.CPU, 1, 1,
-                ContinuousBatch.StepListener.NONE);
+        List<Long> waits = Collections.synchronizedList(new ArrayList<>());
+        ContinuousBatch.StepListener joins = new ContinuousBatch.StepListener() {
+            @Override
+            public void joined(long waitedNanos) {
+                waits.add(waitedNanos);
+            }
+        };
+        try (ContinuousBatch batch = ContinuousBatch.open(model.alone(), model.weights(), null, Device.CPU, 1, 1, joins);
                 ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<long[]> running = threads.submit(() -> batch.generate(first.input(), first.settings(), holdsTheRow));
             while (batch.steps() < 1) {
@@ -273,6 +279,12 @@ class ContinuousBatchTest {
         }
         // One row: whichever joined first ended before the other began. Oldest first, the long one would have.
         assertEquals(List.of("short", "long"), finishedOrder);
+        // What each waited for the row: the first text nothing much; the short one at least the 50 ms the row was
+        // held after it came; the long one that and the 100 ms before the short one came.
+        assertEquals(3, waits.size(), "joins " + waits);
+        assertTrue(waits.get(0) < 50_000_000L, "first " + waits);
+        assertTrue(waits.get(1) >= 50_000_000L, "short " + waits);
+        assertTrue(waits.get(2) >= 150_000_000L, "long " + waits);
         model.alone().close();
     }
 

@@ -29,6 +29,7 @@ final class BatchScheduler implements Scheduler {
         final DecodingSettings decoding;
         final DecodingObserver stream;
         final CompletableFuture<List<Summary>> result = new CompletableFuture<>();
+        final long arrivedNanos = System.nanoTime();
 
         Pending(List<EncoderInput> texts, DecodingSettings decoding, DecodingObserver stream) {
             this.texts = texts;
@@ -214,6 +215,11 @@ final class BatchScheduler implements Scheduler {
             }
         };
         long start = System.nanoTime();
+        for (Pending p : batch) {
+            for (int i = 0; i < p.texts.size(); i++) {
+                metrics.queueWait(start - p.arrivedNanos);
+            }
+        }
         metrics.decoding(texts.size());
         try {
             List<Summary> summaries = summarizer.summarize(texts, batch.get(0).decoding, observer);

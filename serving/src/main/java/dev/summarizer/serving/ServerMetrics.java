@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The server's Prometheus metrics: requests by endpoint and status, request latency, queue depth, batch
- * sizes, rows per decoder step, generated tokens, the tokens per second of the last batch (or step), and batches
- * stopped because nobody waited for them any more.
+ * sizes, rows per decoder step, how long texts waited to start decoding, generated tokens, the tokens per second of
+ * the last batch (or step), and batches stopped because nobody waited for them any more.
  */
 final class ServerMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -22,6 +22,7 @@ final class ServerMetrics {
     private final DistributionSummary stepRows;
     private final Counter generatedTokens;
     private final Counter stoppedBatches;
+    private final Timer queueWait;
 
     ServerMetrics() {
         registry.gauge("summarizer_queue_depth", queueDepth);
@@ -33,6 +34,11 @@ final class ServerMetrics {
                 .description("decoder rows one step ran (texts x beams; the mean is the batch occupancy)")
                 .serviceLevelObjectives(1, 2, 4, 8, 16, 32).register(registry);
         generatedTokens = Counter.builder("summarizer_generated_tokens").description("tokens generated").register(registry);
+        queueWait = Timer.builder("summarizer_queue_wait")
+                .description("from a text's arrival to the start of its decoding: its batch's (static), or its joining the"
+                        + " running batch (continuous)")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(120)).register(registry);
         stoppedBatches = Counter.builder("summarizer_batches_stopped")
                 .description("batches stopped early because every request in them was given up").register(registry);
     }
@@ -76,6 +82,11 @@ final class ServerMetrics {
     void generated(long tokens) {
         batchSizes.record(1);
         generatedTokens.increment(tokens);
+    }
+
+    /** A text waited {@code nanos} before its decoding started. */
+    void queueWait(long nanos) {
+        queueWait.record(Duration.ofNanos(nanos));
     }
 
     void batchStopped() {

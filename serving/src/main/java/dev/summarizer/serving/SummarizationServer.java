@@ -190,6 +190,13 @@ public final class SummarizationServer implements AutoCloseable {
                                     metrics[0].continuousStep(rows, texts, nanos);
                                 }
                             }
+
+                            @Override
+                            public void joined(long waitedNanos) {
+                                if (metrics[0] != null) {
+                                    metrics[0].queueWait(waitedNanos);
+                                }
+                            }
                         });
                 // The weights read and the graphs serialised to open the row-wise decoder are garbage now (~640 MB for
                 // t5-small); collected at once, the heap shrinks back, otherwise the JVM keeps it committed for good

@@ -111,6 +111,7 @@ class ContinuousServingTest {
         for (int i = 0; i < 16; i++) {
             asks.add(randomRequest(random, i));
         }
+        String before = ServerTest.get(server, "/metrics").body();
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
         List<Future<HttpResponse<String>>> answers = new ArrayList<>();
         for (Ask a : asks) {
@@ -135,6 +136,9 @@ class ContinuousServingTest {
         assertTrue(largestStep.get() > 1, "requests should have shared steps");
         String metrics = ServerTest.get(server, "/metrics").body();
         assertTrue(ServerTest.metric(metrics, "summarizer_step_rows_count") > 0, metrics);
+        int texts = asks.stream().mapToInt(a -> a.texts().size()).sum();
+        assertEquals(texts, ServerTest.metric(metrics, "summarizer_queue_wait_seconds_count")
+                - ServerTest.metric(before, "summarizer_queue_wait_seconds_count"), "each text joins once");
     }
 
     @Test

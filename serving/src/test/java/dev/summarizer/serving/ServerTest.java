@@ -193,6 +193,9 @@ class ServerTest {
         double batchedTexts = metric(after, "summarizer_batch_size_sum") - metric(before, "summarizer_batch_size_sum");
         assertEquals(12, batchedTexts);
         assertTrue(batches < 12, "12 concurrent requests in fewer than 12 batches, got " + batches);
+        assertEquals(12, metric(after, "summarizer_queue_wait_seconds_count") - metric(before, "summarizer_queue_wait_seconds_count"),
+                "every text's wait for its batch");
+        assertTrue(metric(after, "summarizer_queue_wait_seconds_sum") > metric(before, "summarizer_queue_wait_seconds_sum"));
     }
 
     static double metric(String scrape, String name) {
