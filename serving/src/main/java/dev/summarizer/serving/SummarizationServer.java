@@ -231,25 +231,33 @@ public final class SummarizationServer implements AutoCloseable {
         return Summarizer.open(folder, config.device(), config.threads(), config.decoderMode(), config.dtype(), loading);
     }
 
-    /** One summary of each kind, so that the first real request does not pay for allocations and kernels. */
+    /**
+     * One short summary of each kind, so that the first real request does not pay for allocations and kernels. Short:
+     * a model that rarely emits EOS (an untrained one) would otherwise run its whole default length, seconds of
+     * start-up, and caches longer than the warm-up's grow at small cost in the first request that needs them.
+     */
     private void warmUp() throws OrtException {
         String text = "Anna: Are we still meeting at noon?\nBen: Yes, see you at the station.";
         DecodingSettings d = defaults.decoding();
+        int tokens = Math.min(d.maxNewTokens(), WARM_UP_TOKENS);
+        DecodingSettings twoBeams = new DecodingSettings(tokens, 0, 2, 1.0, d.earlyStopping(), 0);
         if (scheduler instanceof ContinuousScheduler) {
             // Through the batch only, so the decoder files stay closed until prompt lookup or a retry needs them.
             // Greedy first, so that a model whose default beams outnumber the batch's rows warms up too.
-            warmUpInBatch(text, DecodingSettings.greedy(d.maxNewTokens()));
+            warmUpInBatch(text, DecodingSettings.greedy(tokens));
             if (config.maxBatchSize() >= 2) {
-                warmUpInBatch(text, new DecodingSettings(d.maxNewTokens(), 0, 2, 1.0, d.earlyStopping(), 0));
+                warmUpInBatch(text, twoBeams);
             }
             return;
         }
-        summarizer.summarize(List.of(text), defaults);
+        summarizer.summarize(List.of(text), defaults.withDecoding(
+                new DecodingSettings(tokens, 0, d.numBeams(), d.lengthPenalty(), d.earlyStopping(), d.noRepeatNgramSize())));
         if (d.numBeams() == 1) {
-            summarizer.summarize(List.of(text),
-                    defaults.withDecoding(new DecodingSettings(d.maxNewTokens(), 0, 2, 1.0, d.earlyStopping(), 0)));
+            summarizer.summarize(List.of(text), defaults.withDecoding(twoBeams));
         }
     }
+
+    private static final int WARM_UP_TOKENS = 16;
 
     private void warmUpInBatch(String text, DecodingSettings decoding) {
         try {
