@@ -49,7 +49,10 @@ public final class ContinuousBatch implements AutoCloseable {
 
         default void afterStep(int rows, int texts, long nanos) {}
 
-        /** A text joins the batch (its encoder pass is next), having waited {@code waitedNanos} for room. */
+        /**
+         * A text joins the batch (its encoder pass is next), having waited {@code waitedNanos} for room; an exception
+         * thrown here fails that text.
+         */
         default void joined(long waitedNanos) {}
     }
 
@@ -305,7 +308,6 @@ public final class ContinuousBatch implements AutoCloseable {
                 lock.unlock();
             }
             for (Member m : joining) {
-                listener.joined(m.waitedNanos);
                 if (encode(m)) {
                     stepping.add(m);
                     layoutStale = true;
@@ -336,6 +338,7 @@ public final class ContinuousBatch implements AutoCloseable {
     /** A joining text's encoder pass and cross keys and values; false (and the text told) when it failed. */
     private boolean encode(Member m) {
         try {
+            listener.joined(m.waitedNanos);
             float[] hidden = model.encode(m.inputIds);
             m.crossKeyValues = decoder.crossKeyValues(hidden, m.inputIds.length);
             m.encoderLength = m.inputIds.length;
