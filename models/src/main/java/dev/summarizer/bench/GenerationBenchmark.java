@@ -183,8 +183,7 @@ public final class GenerationBenchmark {
                 running.add(threads.submit(() -> {
                     for (int i = next.getAndIncrement(); i < texts.size(); i = next.getAndIncrement()) {
                         EncoderInput input = summarizer.prepare(texts.get(i), settings.source());
-                        long[] ids = rows.generate(input, settings.decoding(), DecodingObserver.NONE);
-                        out[i] = new Summary(summarizer.tokenizer().decode(ids), ids, input.tokenCount(), input.truncated());
+                        out[i] = summarizer.summary(input, rows.generate(input, settings.decoding(), DecodingObserver.NONE));
                     }
                     return null;
                 }));

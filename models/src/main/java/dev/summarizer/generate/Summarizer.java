@@ -161,10 +161,14 @@ public final class Summarizer implements AutoCloseable {
         long[][] ids = generate(TokenizedBatch.of(inputs, config.padTokenId()), decoding, observer);
         List<Summary> out = new ArrayList<>();
         for (int i = 0; i < ids.length; i++) {
-            EncoderInput in = inputs.get(i);
-            out.add(new Summary(tokenizer.decode(ids[i]), ids[i], in.tokenCount(), in.truncated()));
+            out.add(summary(inputs.get(i), ids[i]));
         }
         return out;
+    }
+
+    /** The summary of {@code input} whose generated ids are {@code ids}, however they were decoded. */
+    public Summary summary(EncoderInput input, long[] ids) {
+        return new Summary(tokenizer.decode(ids), ids, input.tokenCount(), input.truncated());
     }
 
     /** Generated ids per input of a batch (after the decoder start, up to and including EOS). */

@@ -108,18 +108,18 @@ final class ContinuousScheduler implements Scheduler {
             }
         };
         try {
-            long[] ids;
+            Summary summary;
             try {
-                ids = batch.generate(input, decoding, observer);
+                summary = summarizer.summary(input, batch.generate(input, decoding, observer));
             } catch (ContinuousBatch.StepFailedException e) {
                 if (request.givenUp()) {
                     return;
                 }
                 LOG.warn("a continuous batching step failed ({}); decoding its text alone", e.getCause().toString());
-                ids = summarizer.summarize(List.of(input), decoding, observer).get(0).tokenIds();
+                summary = summarizer.summarize(List.of(input), decoding, observer).get(0);
             }
-            metrics.generated(ids.length);
-            request.answer(index, new Summary(summarizer.tokenizer().decode(ids), ids, input.tokenCount(), input.truncated()));
+            metrics.generated(summary.tokenIds().length);
+            request.answer(index, summary);
         } catch (CancellationException e) {
             request.result.completeExceptionally(closing()
                     ? new ApiException(503, "shutting_down", "the server is shutting down", null) : e);
