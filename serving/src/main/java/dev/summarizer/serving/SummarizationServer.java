@@ -48,6 +48,8 @@ public final class SummarizationServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SummarizationServer.class);
     private static final ObjectMapper JSON = Json.MAPPER;
     private static final String REQUEST_START = "summarizer.start";
+    /** Tokens each warm-up summary decodes at most. */
+    private static final int WARM_UP_TOKENS = 16;
     /** Requests past the first before-handler whose answer is not yet written. */
     private final AtomicInteger answering = new AtomicInteger();
     private static final java.util.Set<String> ENDPOINTS = java.util.Set.of("/", "/healthz", "/readyz", "/metrics",
@@ -73,10 +75,12 @@ public final class SummarizationServer implements AutoCloseable {
         this.parser = new RequestParser(config);
         this.inferenceParser = new InferenceApiParser(config);
         this.cors = new CorsPolicy(config.corsOrigins());
+        // Under continuous batching, the static scheduler takes what the batch cannot (prompt lookup).
+        BatchScheduler statically = new BatchScheduler(summarizer, config.maxBatchSize(), config.maxWaitMillis(),
+                config.queueCapacity(), metrics);
         this.scheduler = continuous != null
-                ? new ContinuousScheduler(summarizer, continuous, config.queueCapacity(), metrics,
-                        new BatchScheduler(summarizer, config.maxBatchSize(), config.maxWaitMillis(), config.queueCapacity(), metrics))
-                : new BatchScheduler(summarizer, config.maxBatchSize(), config.maxWaitMillis(), config.queueCapacity(), metrics);
+                ? new ContinuousScheduler(summarizer, continuous, config.queueCapacity(), metrics, statically)
+                : statically;
         this.app = Javalin.create(javalin -> {
             javalin.http.maxRequestSize = config.maxBodyBytes();
             javalin.http.defaultContentType = "application/json";
@@ -256,8 +260,6 @@ public final class SummarizationServer implements AutoCloseable {
             summarizer.summarize(List.of(text), defaults.withDecoding(twoBeams));
         }
     }
-
-    private static final int WARM_UP_TOKENS = 16;
 
     private void warmUpInBatch(String text, DecodingSettings decoding) {
         try {
