@@ -139,8 +139,8 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
                 throw new ModelFormatException(onnx + " has no " + dtype.cliName() + " files (" + path.getFileName()
                         + "); make them with: summarizer export --model " + modelDir + " --quantize " + dtype.cliName());
             }
-            if (loading == DecoderLoading.AT_FIRST_USE && !Files.isRegularFile(path)) {
-                throw new ModelFormatException(path + ": file not found");
+            if (loading == DecoderLoading.AT_FIRST_USE) {
+                Sessions.requireFile(path);
             }
             paths.add(path);
         }

@@ -34,11 +34,16 @@ public final class Sessions {
      * intra-op thread pool; 0 lets ONNX Runtime use every core.
      */
     public static OrtSession open(Path file, Device device, int threads) throws OrtException {
-        if (!Files.isRegularFile(file)) {
-            throw new ModelFormatException(file + ": file not found (run summarizer export first)");
-        }
+        requireFile(file);
         try (OrtSession.SessionOptions options = options(device, threads, false, CpuFallback.ALLOWED)) {
             return environment().createSession(file.toString(), options);
+        }
+    }
+
+    /** Fails as {@link #open(Path, Device, int)} would when {@code file} is not there, for a session opened later. */
+    public static void requireFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ModelFormatException(file + ": file not found (run summarizer export first)");
         }
     }
 
