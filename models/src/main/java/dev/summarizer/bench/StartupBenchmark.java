@@ -58,10 +58,7 @@ public final class StartupBenchmark {
         try (ModelTokenizer tokenizer = ModelTokenizer.open(folder.file(TokenizerFiles.TOKENIZER_JSON))) {
             phase(out, "tokenizer");
         }
-        List<String> files = mode == OnnxSeq2SeqModel.DecoderMode.MERGED
-                ? List.of(OptimumLayout.ENCODER_FILE, OptimumLayout.DECODER_MERGED_FILE)
-                : List.of(OptimumLayout.ENCODER_FILE, OptimumLayout.DECODER_FILE, OptimumLayout.DECODER_WITH_PAST_FILE);
-        for (String file : files) {
+        for (String file : OnnxSeq2SeqModel.files(mode)) {
             Path path = dir.resolve(OptimumLayout.ONNX_FOLDER).resolve(dtype.fileName(file));
             try (OrtSession session = Sessions.open(path, Device.CPU, 0)) {
                 phase(out, "session " + dtype.fileName(file));

@@ -129,11 +129,8 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
     public static OnnxSeq2SeqModel open(Path modelDir, T5Config config, Device device, int threads, DecoderMode mode,
             ModelDtype dtype, DecoderLoading loading) throws OrtException {
         Path onnx = modelDir.resolve(OptimumLayout.ONNX_FOLDER);
-        List<String> files = mode == DecoderMode.MERGED
-                ? List.of(OptimumLayout.ENCODER_FILE, OptimumLayout.DECODER_MERGED_FILE)
-                : List.of(OptimumLayout.ENCODER_FILE, OptimumLayout.DECODER_FILE, OptimumLayout.DECODER_WITH_PAST_FILE);
         List<Path> paths = new ArrayList<>();
-        for (String file : files) {
+        for (String file : files(mode)) {
             Path path = onnx.resolve(dtype.fileName(file));
             if (dtype != ModelDtype.FP32 && !Files.isRegularFile(path)) {
                 throw new ModelFormatException(onnx + " has no " + dtype.cliName() + " files (" + path.getFileName()
@@ -161,6 +158,13 @@ public final class OnnxSeq2SeqModel implements AutoCloseable {
             opened.handOver();
             return model;
         }
+    }
+
+    /** The float32 names of the files a model of {@code mode} runs: the encoder's, then the decoder steps'. */
+    public static List<String> files(DecoderMode mode) {
+        return mode == DecoderMode.MERGED
+                ? List.of(OptimumLayout.ENCODER_FILE, OptimumLayout.DECODER_MERGED_FILE)
+                : List.of(OptimumLayout.ENCODER_FILE, OptimumLayout.DECODER_FILE, OptimumLayout.DECODER_WITH_PAST_FILE);
     }
 
     /**
