@@ -13,8 +13,9 @@ import java.util.regex.Pattern;
 public final class GenerationFlags {
     private GenerationFlags() {}
 
+    /** The decoding and source flags, then {@link #addRuntimeTo the runtime ones}. */
     public static Options addTo(Options options) {
-        return options
+        return addRuntimeTo(options
                 .option("max-new-tokens", "N", "tokens to generate at most, EOS included (default: the model's)")
                 .option("min-new-tokens", "N", "tokens before EOS may end the summary (default: the model's)")
                 .option("num-beams", "N", "beam width; 1 is greedy search (default: the model's)")
@@ -26,7 +27,12 @@ public final class GenerationFlags {
                 .option("prefix", "TEXT", "text put before every input (default: the model's, e.g. \"summarize: \")")
                 .option("source-template", "TEXT", "the input put into this text at {text}, instead of after a prefix "
                         + "(default: the model's, when it was trained with one)")
-                .option("max-source-length", "N", "input tokens kept, EOS included; longer inputs are truncated", "512")
+                .option("max-source-length", "N", "input tokens kept, EOS included; longer inputs are truncated", "512"));
+    }
+
+    /** Where and on which files a model runs: {@code --device}, {@code --threads}, {@code --decoder}, {@code --dtype}. */
+    public static Options addRuntimeTo(Options options) {
+        return options
                 .option("device", "cpu|cuda", "where ONNX Runtime runs", "cpu")
                 .option("threads", "N", "ONNX Runtime threads; 0 uses every core", "0")
                 .option("decoder", "separate|merged", "which decoder files run the loop", "separate")

@@ -34,7 +34,7 @@ public final class ServeCommand implements Command {
 
     @Override
     public Options options() {
-        return new Options()
+        return GenerationFlags.addRuntimeTo(new Options()
                 .fromEnvironment(ENVIRONMENT_PREFIX)
                 .option("model", "DIR", "an exported model folder")
                 .option("host", "ADDRESS", "the address to listen on (0.0.0.0 for every interface)", "127.0.0.1")
@@ -54,11 +54,7 @@ public final class ServeCommand implements Command {
                 .option("max-beams", "N", "the largest num_beams a request may ask for", "8")
                 .option("api-key-file", "FILE", "require Authorization: Bearer <the file's key> on /v1/ endpoints")
                 .option("cors-origin", "ORIGIN[,ORIGIN...]", "allow browsers on these origins to call the API (default: none)")
-                .option("shutdown-timeout-ms", "N", "on SIGTERM, how long in-flight requests may take to finish", "30000")
-                .option("device", "cpu|cuda", "where ONNX Runtime runs", "cpu")
-                .option("threads", "N", "ONNX Runtime threads; 0 uses every core", "0")
-                .option("decoder", "separate|merged", "which decoder files run the loop", "separate")
-                .option(GenerationFlags.DTYPE, "fp32|q8|q4", GenerationFlags.DTYPE_HELP, "fp32")
+                .option("shutdown-timeout-ms", "N", "on SIGTERM, how long in-flight requests may take to finish", "30000"))
                 .note("""
                         example:
                           summarizer serve --model runs/samsum/final --port 8080
