@@ -6,6 +6,7 @@ import dev.summarizer.model.ModelFolder;
 import dev.summarizer.model.T5Config;
 import dev.summarizer.model.TokenizerFiles;
 import dev.summarizer.runtime.Device;
+import dev.summarizer.runtime.Futures;
 import dev.summarizer.runtime.NativeResources;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,27 +85,16 @@ public final class Summarizer implements AutoCloseable {
 
     /** The task's result; its unchecked failure rethrown as it was, waiting through interrupts. */
     private static <T> T await(FutureTask<T> task) {
-        boolean interrupted = false;
         try {
-            while (true) {
-                try {
-                    return task.get();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException runtime) {
-                        throw runtime;
-                    }
-                    if (e.getCause() instanceof Error error) {
-                        throw error;
-                    }
-                    throw new IllegalStateException(e.getCause());
-                }
+            return Futures.getUninterruptibly(task);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
             }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+            if (e.getCause() instanceof Error error) {
+                throw error;
             }
+            throw new IllegalStateException(e.getCause());
         }
     }
 

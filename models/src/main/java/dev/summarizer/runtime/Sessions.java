@@ -70,22 +70,12 @@ public final class Sessions {
         // Every future is waited for, even after a failure or an interrupt, so no opened session is left unowned.
         List<OrtSession> sessions = new ArrayList<>();
         Throwable failure = null;
-        boolean interrupted = false;
         for (Future<OrtSession> f : pending) {
-            while (true) {
-                try {
-                    sessions.add(f.get());
-                    break;
-                } catch (ExecutionException e) {
-                    failure = failure == null ? e.getCause() : failure;
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
+            try {
+                sessions.add(Futures.getUninterruptibly(f));
+            } catch (ExecutionException e) {
+                failure = failure == null ? e.getCause() : failure;
             }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
         if (failure != null) {
             NativeResources.closeAll(sessions.toArray(AutoCloseable[]::new));
