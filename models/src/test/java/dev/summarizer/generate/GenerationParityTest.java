@@ -94,21 +94,28 @@ class GenerationParityTest {
         JsonNode result = fixture.get("results").get(setting);
         OnnxSeq2SeqModel model = MODELS.get(arch + "/" + mode);
         DecodingSettings settings = GenerationDefaults.fromJson(result.get("settings"), setting).decoding();
+        assertTransformersIds(model, settings, fixture, result, setting);
+    }
+
+    /**
+     * {@code settings} on {@code model} give the fixture's ids for {@code result}: its inputs as one padded batch
+     * ({@code batched}) and each on its own ({@code alone}).
+     */
+    static void assertTransformersIds(OnnxSeq2SeqModel model, DecodingSettings settings, JsonNode fixture, JsonNode result,
+            String label) throws Exception {
         long[][] ids = Fixtures.longMatrix(fixture.get("input_ids"));
         long[][] mask = Fixtures.longMatrix(fixture.get("attention_mask"));
-
         long[][] batched = generate(model, settings, ids, mask);
         long[][] expectedBatched = Fixtures.longMatrix(result.get("batched"));
         for (int i = 0; i < ids.length; i++) {
-            assertArrayEquals(expectedBatched[i], batched[i], setting + " batched, input " + i);
+            assertArrayEquals(expectedBatched[i], batched[i], label + " batched, input " + i);
         }
-
         long[][] expectedAlone = Fixtures.longMatrix(result.get("alone"));
         for (int i = 0; i < ids.length; i++) {
             int length = (int) Arrays.stream(mask[i]).sum();
             long[][] one = {Arrays.copyOf(ids[i], length)};
             long[][] oneMask = {Arrays.copyOf(mask[i], length)};
-            assertArrayEquals(expectedAlone[i], generate(model, settings, one, oneMask)[0], setting + " alone, input " + i);
+            assertArrayEquals(expectedAlone[i], generate(model, settings, one, oneMask)[0], label + " alone, input " + i);
         }
     }
 
@@ -129,23 +136,8 @@ class GenerationParityTest {
         JsonNode result = fixture.get("results").get(setting);
         OnnxSeq2SeqModel model = MODELS.get(arch + "/" + mode);
         DecodingSettings greedy = GenerationDefaults.fromJson(result.get("settings"), setting).decoding();
-        long[][] ids = Fixtures.longMatrix(fixture.get("input_ids"));
-        long[][] mask = Fixtures.longMatrix(fixture.get("attention_mask"));
-        long[][] expectedBatched = Fixtures.longMatrix(result.get("batched"));
-        long[][] expectedAlone = Fixtures.longMatrix(result.get("alone"));
         for (int draft : new int[] {1, 3, 16}) {
-            DecodingSettings settings = greedy.withPromptLookup(draft);
-            long[][] batched = generate(model, settings, ids, mask);
-            for (int i = 0; i < ids.length; i++) {
-                assertArrayEquals(expectedBatched[i], batched[i], setting + " draft " + draft + " batched, input " + i);
-            }
-            for (int i = 0; i < ids.length; i++) {
-                int length = (int) Arrays.stream(mask[i]).sum();
-                long[][] one = {Arrays.copyOf(ids[i], length)};
-                long[][] oneMask = {Arrays.copyOf(mask[i], length)};
-                assertArrayEquals(expectedAlone[i], generate(model, settings, one, oneMask)[0],
-                        setting + " draft " + draft + " alone, input " + i);
-            }
+            assertTransformersIds(model, greedy.withPromptLookup(draft), fixture, result, setting + " draft " + draft);
         }
     }
 
@@ -179,7 +171,7 @@ class GenerationParityTest {
         assertEquals(7, lookup);
     }
 
-    static long[][] generate(OnnxSeq2SeqModel model, DecodingSettings settings, long[][] ids, long[][] mask)
+    private static long[][] generate(OnnxSeq2SeqModel model, DecodingSettings settings, long[][] ids, long[][] mask)
             throws Exception {
         SpecialTokens special = SpecialTokens.of(model.config());
         try (TokenScorer scorer = model.startDecoding(ids, mask, settings.numBeams())) {
